@@ -1,0 +1,58 @@
+"""Domain errors to HTTP, in one place.
+
+A hidden thing and a missing thing get the same 404 body, byte for byte. Validation errors are
+stripped of the `input` FastAPI would echo back: a rejected contribution text is personal data
+and must not reappear in a response or a log.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from domain.errors import ConflictError, InvalidError, NotFoundError, NotPermittedError
+from roundtable.context import Unauthenticated
+
+NOT_FOUND = {"detail": "Not Found"}
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(NotFoundError)
+    async def not_found(_: Request, __: NotFoundError) -> JSONResponse:
+        return JSONResponse(NOT_FOUND, status_code=404)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        if error.status_code == 404:
+            return JSONResponse(NOT_FOUND, status_code=404)
+        return JSONResponse({"detail": error.detail}, status_code=error.status_code,
+                            headers=error.headers)
+
+    @app.exception_handler(Unauthenticated)
+    async def unauthenticated(_: Request, __: Unauthenticated) -> JSONResponse:
+        return JSONResponse({"detail": "missing, unknown or deactivated token"},
+                            status_code=401, headers={"WWW-Authenticate": "Bearer"})
+
+    @app.exception_handler(NotPermittedError)
+    async def not_permitted(_: Request, error: NotPermittedError) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=403)
+
+    @app.exception_handler(ConflictError)
+    async def conflict(_: Request, error: ConflictError) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=409)
+
+    @app.exception_handler(InvalidError)
+    async def invalid(_: Request, error: InvalidError) -> JSONResponse:
+        detail = [{"loc": list(error.loc), "msg": error.message, "type": "value_error"}]
+        return JSONResponse({"detail": detail}, status_code=422)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation(_: Request, error: RequestValidationError) -> JSONResponse:
+        detail = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", "invalid"),
+             "type": e.get("type", "value_error")}
+            for e in error.errors()
+        ]
+        return JSONResponse({"detail": detail}, status_code=422)

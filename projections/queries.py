@@ -1,0 +1,196 @@
+"""Reads of the read models: indexed look-ups scoped to what the caller may see.
+
+Read authorization is a query here, never an `if` in a route: each function takes the caller and
+returns only what the permitted view grants (None or nothing for the rest).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from domain.ids import ContributionId
+from domain.rules import Decision, PersonFacts, Role, decide
+from projections import facts
+from projections.store import ViewStore
+
+Row = dict[str, Any]
+
+
+def _us(moment: datetime) -> int:
+    return int(moment.timestamp() * 1_000_000)
+
+
+def _dicts(rows: Iterable[sqlite3.Row]) -> list[Row]:
+    return [dict(r) for r in rows]
+
+
+def _one(row: sqlite3.Row | None) -> Row | None:
+    return dict(row) if row is not None else None
+
+
+_NOT_EXPIRED = "(p.contributor=1 OR p.expires_us IS NULL OR p.expires_us >= ?)"
+_CONTRIBUTION_COLUMNS = (
+    "c.id, c.case_id, c.contributor_id, c.owner_id, c.text, c.rule, c.created_at, "
+    "c.added_at, c.rule_at, c.withdrawn_at, p.may_act, p.sees_owner, p.contributor, "
+    "p.expires_us, p.expires_us < ? AS expired"
+)
+_CASE_VISIBLE = (
+    "(:role='chair' OR (:role='member' AND c.status!='erased' AND EXISTS ("
+    "SELECT 1 FROM case_organisations t WHERE t.case_id=c.id AND t.organisation_id=:org)))"
+)
+
+
+class Queries:
+    def __init__(self, store: ViewStore) -> None:
+        self.store = store
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        return self.store.connection()
+
+    # --- people and organisations
+
+    def person_by_token_hash(self, token_hash: str) -> Row | None:
+        return _one(self.db.execute(
+            "SELECT * FROM people WHERE token_hash=?", (token_hash,)).fetchone())
+
+    def person(self, person_id: UUID) -> Row | None:
+        return _one(self.db.execute(
+            "SELECT * FROM people WHERE id=?", (str(person_id),)).fetchone())
+
+    def active_chairs(self) -> list[Row]:
+        return _dicts(self.db.execute(
+            "SELECT * FROM people WHERE role='chair' AND deactivated_at IS NULL"))
+
+    def organisations(self) -> list[Row]:
+        return _dicts(self.db.execute("SELECT * FROM organisations ORDER BY since"))
+
+    def organisation(self, organisation_id: UUID) -> Row | None:
+        return _one(self.db.execute(
+            "SELECT * FROM organisations WHERE id=?", (str(organisation_id),)).fetchone())
+
+    def missing(self, table: str, wanted: Iterable[UUID]) -> list[UUID]:
+        """The ids among `wanted` with no row in `table` (people, organisations, cases)."""
+        assert table in ("people", "organisations", "cases", "meetings")
+        return [w for w in wanted if self.db.execute(
+            f"SELECT 1 FROM {table} WHERE id=?", (str(w),)).fetchone() is None]
+
+    def round_table(self) -> Row | None:
+        return _one(self.db.execute("SELECT * FROM round_table").fetchone())
+
+    # --- cases
+
+    def cases_for(self, person: PersonFacts) -> list[Row]:
+        return _dicts(self.db.execute(
+            f"SELECT c.* FROM cases c WHERE {_CASE_VISIBLE} ORDER BY c.opened_at",
+            _scope(person)))
+
+    def case_for(self, person: PersonFacts, case_id: UUID) -> Row | None:
+        return _one(self.db.execute(
+            f"SELECT c.* FROM cases c WHERE c.id=:case AND {_CASE_VISIBLE}",
+            {**_scope(person), "case": str(case_id)}).fetchone())
+
+    def case_organisations(self, case_id: UUID) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT organisation_id FROM case_organisations WHERE case_id=? ORDER BY since",
+            (str(case_id),))]
+
+    # --- contributions (the permitted view)
+
+    def contributions_for(self, person: PersonFacts, case_id: UUID, now: datetime) -> list[Row]:
+        rows = self.db.execute(
+            f"SELECT {_CONTRIBUTION_COLUMNS} FROM permitted p JOIN contributions c "
+            f"ON c.id=p.contribution_id WHERE p.person_id=? AND p.case_id=? AND {_NOT_EXPIRED} "
+            "ORDER BY p.added_at",
+            (_us(now), str(person.id), str(case_id), _us(now)))
+        return [_contribution(r) for r in rows]
+
+    def contribution_for(
+        self, person: PersonFacts, contribution_id: UUID, now: datetime
+    ) -> Row | None:
+        row = self.db.execute(
+            f"SELECT {_CONTRIBUTION_COLUMNS} FROM permitted p JOIN contributions c "
+            f"ON c.id=p.contribution_id WHERE p.person_id=? AND p.contribution_id=? "
+            f"AND {_NOT_EXPIRED}",
+            (_us(now), str(person.id), str(contribution_id), _us(now))).fetchone()
+        return _contribution(row) if row is not None else None
+
+    def audience(self, contribution_id: UUID, now: datetime) -> list[tuple[UUID, Decision]]:
+        """Everyone who may see the contribution now, each with `decide`'s reasons."""
+        db = self.db
+        person_ids = [r[0] for r in db.execute(
+            f"SELECT person_id FROM permitted p WHERE contribution_id=? AND {_NOT_EXPIRED}",
+            (str(contribution_id), _us(now)))]
+        (contribution,) = facts.contributions(db, "id=?", (str(contribution_id),))
+        case = facts.case(db, str(contribution.case_id))
+        meeting = facts.meeting(db, _str(contribution.rule.meeting_id))
+        orgs = facts.organisations(db)
+        out = []
+        for person in facts.people(db, f"id IN ({','.join('?' * len(person_ids))})",
+                                   person_ids):
+            decision = decide(person, orgs[person.organisation_id], contribution, case,
+                              meeting, now)
+            out.append((person.id, decision))
+        return sorted(out, key=lambda pair: str(pair[0]))
+
+    def contribution_facts(self, contribution_id: ContributionId) -> Any:
+        found = facts.contributions(self.db, "id=?", (str(contribution_id),))
+        return found[0] if found else None
+
+    # --- meetings and actions
+
+    def meeting_for(self, person: PersonFacts, meeting_id: UUID) -> Row | None:
+        mid = str(meeting_id)
+        row = self.db.execute("SELECT * FROM meetings WHERE id=?", (mid,)).fetchone()
+        if row is None:
+            return None
+        present = [r[0] for r in self.db.execute(
+            "SELECT person_id FROM meeting_present WHERE meeting_id=? ORDER BY person_id",
+            (mid,))]
+        agenda = [r[0] for r in self.db.execute(
+            "SELECT c.id FROM meeting_cases m JOIN cases c ON c.id=m.case_id "
+            f"WHERE m.meeting_id=:mid AND {_CASE_VISIBLE} ORDER BY c.opened_at",
+            {**_scope(person), "mid": mid})]
+        if person.role not in (Role.CHAIR, Role.MEMBER):
+            return None
+        if person.role is Role.MEMBER and not agenda and str(person.id) not in present:
+            return None
+        return {"id": mid, "held_on": row["held_on"], "case_ids": agenda, "present": present}
+
+    def meeting_agenda(self, meeting_id: UUID) -> list[str] | None:
+        if self.db.execute("SELECT 1 FROM meetings WHERE id=?",
+                           (str(meeting_id),)).fetchone() is None:
+            return None
+        return [r[0] for r in self.db.execute(
+            "SELECT case_id FROM meeting_cases WHERE meeting_id=?", (str(meeting_id),))]
+
+    def actions(self, case_id: UUID) -> list[Row]:
+        rows = self.db.execute(
+            "SELECT * FROM actions WHERE case_id=? ORDER BY agreed_at", (str(case_id),))
+        return [{**dict(r), "based_on": json.loads(r["based_on"])} for r in rows]
+
+    def action(self, action_id: UUID) -> Row | None:
+        row = self.db.execute("SELECT * FROM actions WHERE id=?", (str(action_id),)).fetchone()
+        return {**dict(row), "based_on": json.loads(row["based_on"])} if row else None
+
+
+def _scope(person: PersonFacts) -> dict[str, str]:
+    return {"role": person.role.value, "org": str(person.organisation_id)}
+
+
+def _contribution(row: sqlite3.Row) -> Row:
+    out = dict(row)
+    out["rule"] = json.loads(row["rule"])
+    # Expiry hides a contribution from everyone but its contributor, who also may no
+    # longer act on it.
+    out["may_act"] = bool(row["may_act"]) and not row["expired"]
+    return out
+
+
+def _str(value: object | None) -> str | None:
+    return str(value) if value is not None else None

@@ -1,0 +1,87 @@
+"""Feed the read models from the notification log, in order, exactly once.
+
+SQLite has no subscription, so the service calls `catch_up()` itself: after every write (a read
+after a write sees it) and before every read (events written by another process, such as a
+command run from cron, are seen). Each batch of events and the tracking position commit in one
+transaction, so a crash between batches loses nothing and repeats nothing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
+
+from projections.projector import Projector
+from projections.store import ViewStore
+
+
+class Sink(Protocol):
+    """Another read model fed from the same batches (the audit tree, for one)."""
+
+    def __call__(self, db: sqlite3.Connection, notification: Notification, event: Any) -> None:
+        ...
+
+
+TRACKING_NAME = "roundtable-views"
+
+
+class Catchup:
+    def __init__(
+        self,
+        store: ViewStore,
+        recorder: ApplicationRecorder,
+        mapper: Mapper[Any],
+        sinks: Sequence[Sink] = (),
+        batch_size: int = 500,
+    ) -> None:
+        self.store = store
+        self.recorder = recorder
+        self.mapper = mapper
+        self.sinks = list(sinks)
+        self.batch_size = batch_size
+        self._seen = 0
+        self._lock = threading.Lock()
+        self.on_batch: list[Callable[[int], None]] = []
+
+    @property
+    def position(self) -> int:
+        """The position the read models have reached (as last seen by this process)."""
+        return self._seen
+
+    def catch_up(self) -> int:
+        """Apply every event recorded so far; returns the position reached."""
+        head = self.recorder.max_notification_id() or 0
+        if head <= self._seen:
+            return self._seen
+        with self._lock:
+            while self._seen < head:
+                self._seen = self._apply_batch(head)
+        return self._seen
+
+    def _apply_batch(self, head: int) -> int:
+        with self.store.write() as db:
+            # Re-read inside the transaction: another process may have moved it on.
+            position = self.store.position(TRACKING_NAME)
+            if position >= head:
+                return position
+            notifications = self.recorder.select_notifications(
+                start=position, limit=self.batch_size, stop=head, inclusive_of_start=False
+            )
+            for notification in notifications:
+                event = self.mapper.to_domain_event(notification)
+                Projector(db, notification.id).apply(event)
+                for sink in self.sinks:
+                    sink(db, notification, event)
+            reached = notifications[-1].id if notifications else head
+            db.execute(
+                "INSERT INTO tracking VALUES (?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET position=excluded.position",
+                (TRACKING_NAME, reached),
+            )
+        for hook in self.on_batch:
+            hook(reached)
+        return reached

@@ -1,0 +1,108 @@
+"""The read-model database: one SQLite file beside the event store, rebuildable from the log.
+
+Every projection writes its rows and its tracking position in one transaction, so a crash
+leaves either both or neither: resumable, exactly once.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS tracking (
+    name TEXT PRIMARY KEY, position INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS round_table (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, retention_days INTEGER NOT NULL,
+    review_days INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS organisations (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, sector TEXT NOT NULL, kind TEXT NOT NULL,
+    professional_secrecy INTEGER NOT NULL, since INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS people (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, organisation_id TEXT NOT NULL, role TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE, since INTEGER NOT NULL, deactivated_at INTEGER);
+CREATE INDEX IF NOT EXISTS people_organisation ON people(organisation_id);
+CREATE TABLE IF NOT EXISTS cases (
+    id TEXT PRIMARY KEY, reference TEXT NOT NULL, status TEXT NOT NULL, subject TEXT,
+    summary TEXT, opened_on TEXT NOT NULL, opened_at INTEGER NOT NULL,
+    closed_at INTEGER, closed_on TEXT, close_reason TEXT, erased_at INTEGER);
+CREATE TABLE IF NOT EXISTS case_organisations (
+    case_id TEXT NOT NULL, organisation_id TEXT NOT NULL, since INTEGER NOT NULL,
+    PRIMARY KEY (case_id, organisation_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS case_organisations_org ON case_organisations(organisation_id);
+CREATE TABLE IF NOT EXISTS meetings (
+    id TEXT PRIMARY KEY, held_on TEXT NOT NULL, since INTEGER NOT NULL,
+    attendance_at INTEGER);
+CREATE TABLE IF NOT EXISTS meeting_cases (
+    meeting_id TEXT NOT NULL, case_id TEXT NOT NULL,
+    PRIMARY KEY (meeting_id, case_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS meeting_cases_case ON meeting_cases(case_id);
+CREATE TABLE IF NOT EXISTS meeting_present (
+    meeting_id TEXT NOT NULL, person_id TEXT NOT NULL,
+    PRIMARY KEY (meeting_id, person_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS meeting_present_person ON meeting_present(person_id);
+CREATE TABLE IF NOT EXISTS contributions (
+    id TEXT PRIMARY KEY, case_id TEXT NOT NULL, contributor_id TEXT NOT NULL,
+    owner_id TEXT NOT NULL, text TEXT, rule TEXT NOT NULL, meeting_id TEXT,
+    created_at TEXT NOT NULL, added_at INTEGER NOT NULL, rule_at INTEGER NOT NULL,
+    withdrawn_at INTEGER);
+CREATE INDEX IF NOT EXISTS contributions_case ON contributions(case_id, added_at);
+CREATE INDEX IF NOT EXISTS contributions_meeting ON contributions(meeting_id);
+CREATE TABLE IF NOT EXISTS permitted (
+    person_id TEXT NOT NULL, contribution_id TEXT NOT NULL, case_id TEXT NOT NULL,
+    added_at INTEGER NOT NULL, may_act INTEGER NOT NULL, sees_owner INTEGER NOT NULL,
+    contributor INTEGER NOT NULL, expires_us INTEGER,
+    PRIMARY KEY (person_id, contribution_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS permitted_contribution ON permitted(contribution_id);
+CREATE INDEX IF NOT EXISTS permitted_case ON permitted(person_id, case_id, added_at);
+CREATE TABLE IF NOT EXISTS actions (
+    id TEXT PRIMARY KEY, case_id TEXT NOT NULL, description TEXT,
+    assignee_id TEXT NOT NULL, due_on TEXT, based_on TEXT NOT NULL, agreed_at INTEGER NOT NULL,
+    agreed_on TEXT NOT NULL, completed_at INTEGER);
+CREATE INDEX IF NOT EXISTS actions_case ON actions(case_id, agreed_at);
+"""
+
+
+class ViewStore:
+    """Thread-local connections to the read-model file; one writer at a time per process."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self.write_lock = threading.RLock()
+        with self.write_lock:
+            self.connection().executescript(SCHEMA)
+
+    def connection(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                 timeout=30)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA foreign_keys=OFF")
+            db.row_factory = sqlite3.Row
+            self._local.db = db
+        return db
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One immediate transaction: everything in it commits together or not at all."""
+        with self.write_lock:
+            db = self.connection()
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+    def position(self, name: str) -> int:
+        row = self.connection().execute(
+            "SELECT position FROM tracking WHERE name=?", (name,)
+        ).fetchone()
+        return int(row[0]) if row else 0

@@ -1,0 +1,134 @@
+"""The `roundtable` command. User mistakes end with a one-line message and exit 1, never a
+traceback."""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import json
+import socket
+import sys
+from collections.abc import Callable, Sequence
+
+from roundtable.bootstrap import Paths, build, resolve_paths
+from roundtable.sealing import KeyFileError
+from roundtable.setup import AlreadyInitialised, Founding, initialise
+
+
+class UserError(Exception):
+    """A mistake the user can fix; printed as one line."""
+
+
+def _paths(args: argparse.Namespace) -> Paths:
+    return resolve_paths(args.data, args.keys)
+
+
+def _existing(args: argparse.Namespace) -> Paths:
+    paths = _paths(args)
+    if not paths.initialised:
+        raise UserError(
+            f"{paths.data} holds no round table; create one with `roundtable init` "
+            "or `roundtable demo`"
+        )
+    return paths
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    founding = Founding(args.table, args.chair, args.organisation, args.sector,
+                        args.professional_secrecy)
+    built, created = initialise(_paths(args), founding)
+    built.close()
+    print(json.dumps(created))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    paths = _existing(args)
+    _check_port_free(args.host, args.port)
+    serve(paths, args.host, args.port)
+    return 0
+
+
+def serve(paths: Paths, host: str, port: int) -> None:
+    import uvicorn
+
+    from api.main import create_app
+
+    built = build(paths)
+    try:
+        print(f"serving {paths.data} on http://{host}:{port} (docs at /docs)", flush=True)
+        uvicorn.run(create_app(built.services), host=host, port=port, log_level="info")
+    finally:
+        built.close()
+
+
+def _check_port_free(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise UserError(f"port {port} on {host} is already in use; "
+                                "pass another with --port") from None
+            raise UserError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from roundtable.demo import create_demo
+
+    paths = _paths(args)
+    tokens = create_demo(paths)
+    print(json.dumps(tokens, indent=2))
+    if args.serve:
+        _check_port_free(args.host, args.port)
+        serve(paths, args.host, args.port)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="roundtable", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, run: Callable[[argparse.Namespace], int], text: str) -> (
+        argparse.ArgumentParser
+    ):
+        sub = commands.add_parser(name, help=text, description=text)
+        sub.add_argument("--data", help="data directory (default $ROUNDTABLE_DATA, else "
+                         "./roundtable-data)")
+        sub.add_argument("--keys", help="key directory (default $ROUNDTABLE_KEYS, else "
+                         "DATA/keys)")
+        sub.set_defaults(run=run)
+        return sub
+
+    init = command("init", cmd_init, "create an empty store with a round table and its chair")
+    init.add_argument("--table", required=True)
+    init.add_argument("--chair", required=True)
+    init.add_argument("--organisation", required=True)
+    init.add_argument("--sector", required=True)
+    init.add_argument("--professional-secrecy", action="store_true")
+
+    for name, run, text in (("serve", cmd_serve, "serve the HTTP API"),
+                            ("demo", cmd_demo, "create a demo round table (and --serve it)")):
+        sub = command(name, run, text)
+        sub.add_argument("--host", default="127.0.0.1")
+        sub.add_argument("--port", type=int, default=8000)
+        if name == "demo":
+            sub.add_argument("--serve", action="store_true",
+                             help="serve the demo round table once created")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except (UserError, AlreadyInitialised, KeyFileError) as error:
+        print(f"roundtable: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""What every command and read needs, built once in the composition root (`bootstrap.py`)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from domain.errors import ConflictError, NotFoundError
+from domain.ids import OrganisationId, PersonId, Position
+from domain.rules import PersonFacts, Role
+from projections.facts import person_from_row
+from projections.queries import Queries, Row
+from projections.runner import Catchup
+from roundtable.sealing import CaseKeyStore, Sealer
+
+T = TypeVar("T")
+
+# A concurrent write to the same case is retried on fresh state this many times, then 409.
+WRITE_ATTEMPTS = 8
+
+
+class RoundTableApplication(Application[UUID]):
+    """The event store: aggregates in, positions out."""
+
+    name = "RoundTable"
+
+
+class Unauthenticated(Exception):
+    """No token, an unknown token, or the token of a deactivated person."""
+
+
+@dataclass(frozen=True)
+class Caller:
+    facts: PersonFacts
+    name: str
+
+    @property
+    def id(self) -> PersonId:
+        return self.facts.id
+
+    @property
+    def organisation_id(self) -> OrganisationId:
+        return self.facts.organisation_id
+
+    @property
+    def role(self) -> Role:
+        return self.facts.role
+
+
+def new_token() -> tuple[str, str]:
+    """A random 256-bit bearer token and the hash under which it is stored."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_token(token)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass
+class Context:
+    app: RoundTableApplication
+    queries: Queries
+    catchup: Catchup
+    sealer: Sealer
+    keys: CaseKeyStore
+    clock: Callable[[], datetime]
+
+    def authenticate(self, token: str | None) -> Caller:
+        if not token:
+            raise Unauthenticated
+        self.catchup.catch_up()
+        row = self.queries.person_by_token_hash(hash_token(token))
+        if row is None or row["deactivated_at"] is not None:
+            raise Unauthenticated
+        return caller_from_row(row)
+
+    def save(self, *aggregates: Aggregate) -> Position:
+        """Store the aggregates' new events, bring the views up to them, return the position."""
+        recordings = self.app.save(*aggregates)
+        self.catchup.catch_up()
+        return Position(max(r.notification.id for r in recordings))
+
+    def retrying(self, command: Callable[[], T]) -> T:
+        """Run get-check-mutate-save again on fresh state when another write got there first."""
+        for _ in range(WRITE_ATTEMPTS):
+            try:
+                return command()
+            except IntegrityError:
+                self.catchup.catch_up()
+        raise ConflictError("a concurrent write could not be applied; try again")
+
+    def get(self, aggregate_id: UUID, kind: type[Any]) -> Any:
+        try:
+            found = self.app.repository.get(aggregate_id)
+        except AggregateNotFoundError as error:
+            raise NotFoundError("not found") from error
+        if not isinstance(found, kind):
+            raise NotFoundError("not found")
+        return found
+
+    def round_table_id(self) -> UUID:
+        row = self.queries.round_table()
+        if row is None:
+            raise RuntimeError("the data directory holds no round table; run `roundtable init`")
+        return UUID(row["id"])
+
+
+def caller_from_row(row: Row) -> Caller:
+    return Caller(facts=person_from_row(row), name=row["name"])

@@ -1,0 +1,123 @@
+"""The disclosure log (LED art. 25): who saw which contributions, through which endpoint, when.
+
+A record is durable before the response that shows the text leaves. It lives in a log of its
+own (not the event store), so that reads are not capped by the event store's write rate:
+concurrent responses share one commit (group commit). Its records are ids and times only.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS disclosures (
+    seq INTEGER PRIMARY KEY, person_id TEXT NOT NULL, case_id TEXT,
+    contribution_ids TEXT NOT NULL, endpoint TEXT NOT NULL, at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS disclosures_case ON disclosures(case_id, seq);
+"""
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    person_id: str
+    case_id: str | None
+    contribution_ids: tuple[str, ...]
+    endpoint: str
+    at: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"person_id": self.person_id, "case_id": self.case_id,
+                "contribution_ids": list(self.contribution_ids), "endpoint": self.endpoint,
+                "at": self.at}
+
+
+class DisclosureLog:
+    def __init__(self, path: Path, clock: Callable[[], datetime]) -> None:
+        self.clock = clock
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
+                                   timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(SCHEMA)
+        self._reader = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._read_lock = threading.Lock()
+        self._cv = threading.Condition()
+        self._pending: list[tuple[int, Disclosure]] = []
+        self._issued = 0
+        self._committed = 0
+        self._failed: dict[int, BaseException] = {}
+        self._leader = False
+        self.commits = 0
+
+    def record(self, person_id: UUID, contribution_ids: list[str], endpoint: str,
+               case_id: UUID | None) -> None:
+        """Returns once the record is committed; raises if it could not be."""
+        entry = Disclosure(str(person_id), str(case_id) if case_id else None,
+                           tuple(contribution_ids), endpoint, self.clock().isoformat())
+        with self._cv:
+            self._issued += 1
+            ticket = self._issued
+            self._pending.append((ticket, entry))
+            while self._committed < ticket:
+                if self._leader:
+                    self._cv.wait()
+                else:
+                    self._lead()
+            error = self._failed.pop(ticket, None)
+        if error is not None:
+            raise RuntimeError("the disclosure could not be recorded") from error
+
+    def _lead(self) -> None:
+        """Commit everything pending in one transaction (called holding the condition)."""
+        self._leader = True
+        batch, self._pending = self._pending, []
+        self._cv.release()
+        error: BaseException | None = None
+        try:
+            self._write([entry for _, entry in batch])
+        except Exception as exc:  # the followers of this batch must hear about it
+            error = exc
+        finally:
+            self._cv.acquire()
+            self._leader = False
+        if error is not None:
+            self._failed.update({ticket: error for ticket, _ in batch})
+        self._committed = batch[-1][0]
+        self._cv.notify_all()
+
+    def _write(self, entries: list[Disclosure]) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.executemany(
+                "INSERT INTO disclosures (person_id, case_id, contribution_ids, endpoint, at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(e.person_id, e.case_id, json.dumps(list(e.contribution_ids)), e.endpoint,
+                  e.at) for e in entries],
+            )
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+        self.commits += 1
+
+    def list(self, case_id: UUID | None = None) -> list[Disclosure]:
+        with self._read_lock:
+            query = "SELECT * FROM disclosures"
+            params: tuple[str, ...] = ()
+            if case_id is not None:
+                query += " WHERE case_id=?"
+                params = (str(case_id),)
+            rows = self._reader.execute(query + " ORDER BY seq", params).fetchall()
+        return [Disclosure(r[1], r[2], tuple(json.loads(r[3])), r[4], r[5]) for r in rows]
+
+    def close(self) -> None:
+        self._reader.close()
+        self._db.close()
