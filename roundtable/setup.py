@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from domain.model import Organisation, Person, RoundTable
-from domain.rules import Role
+from domain.rules import Role, utc_now
 from roundtable.audit.note import create_signing_key
 from roundtable.bootstrap import Built, Paths, build
 from roundtable.context import new_token
@@ -27,7 +29,9 @@ class Founding:
     professional_secrecy: bool = False
 
 
-def initialise(paths: Paths, founding: Founding) -> tuple[Built, dict[str, Any]]:
+def initialise(
+    paths: Paths, founding: Founding, clock: Callable[[], datetime] = utc_now
+) -> tuple[Built, dict[str, Any]]:
     """Create the store with the round table, the chair's organisation and the chair."""
     if paths.initialised:
         raise AlreadyInitialised(f"{paths.data} already holds a round table")
@@ -36,7 +40,7 @@ def initialise(paths: Paths, founding: Founding) -> tuple[Built, dict[str, Any]]
     paths.data.mkdir(parents=True, exist_ok=True)
     create_key_encryption_key(paths.keys)
     create_signing_key(paths.keys, f"roundtable/{uuid.uuid4().hex[:12]}")
-    built = build(paths)
+    built = build(paths, clock)
     ctx = built.services.ctx
     table = RoundTable(id=uuid.uuid4(), name=founding.table, actor=None)
     organisation = Organisation(

@@ -1,0 +1,96 @@
+"""Shared fixtures: a fresh data directory with a round table, its chair, and an HTTP client."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from roundtable.bootstrap import Built, Paths
+from roundtable.setup import Founding, initialise
+
+
+@dataclass
+class Clock:
+    """A clock the tests move by hand, so expiry is tested without sleeping."""
+
+    now: datetime = field(default_factory=lambda: datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class Table:
+    """A round table served in-process: the client, the chair's token and ids."""
+
+    paths: Paths
+    built: Built
+    client: TestClient
+    clock: Clock
+    chair_token: str
+    chair_id: str
+    chair_organisation_id: str
+
+    def headers(self, token: str | None = None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token or self.chair_token}"}
+
+    def post(self, path: str, body: dict[str, Any], token: str | None = None) -> Any:
+        response = self.client.post(path, json=body, headers=self.headers(token))
+        assert response.status_code in (200, 201), response.text
+        return response.json()
+
+    def organisation(self, name: str, *, secrecy: bool = False, kind: str = "formal") -> str:
+        body = {"name": name, "sector": "social", "kind": kind, "professional_secrecy": secrecy}
+        return str(self.post("/v1/organisations", body)["id"])
+
+    def person(self, organisation_id: str, role: str = "member", name: str = "P") -> tuple[
+        str, str
+    ]:
+        """Registers a person; returns (id, token)."""
+        body = {"name": name, "organisation_id": organisation_id, "role": role}
+        created = self.post("/v1/people", body)
+        return str(created["id"]), str(created["token"])
+
+    def case(self, name: str = "Subject Name", *organisation_ids: str) -> str:
+        case_id = str(self.post("/v1/cases", {"subject": {"name": name}})["id"])
+        for organisation_id in organisation_ids:
+            self.post(f"/v1/cases/{case_id}/organisations", {"organisation_id": organisation_id})
+        return case_id
+
+    def contribute(self, case_id: str, token: str | None = None, **rule: Any) -> str:
+        body = {"text": "a contribution", "tlp": "GREEN", **rule}
+        return str(self.post(f"/v1/cases/{case_id}/contributions", body, token)["id"])
+
+    def visible(self, contribution_id: str, token: str) -> bool:
+        response = self.client.get(f"/v1/contributions/{contribution_id}",
+                                   headers=self.headers(token))
+        assert response.status_code in (200, 404), response.text
+        return response.status_code == 200
+
+
+def make_table(directory: Path, clock: Clock | None = None) -> Table:
+    clock = clock or Clock()
+    paths = Paths(directory / "data", directory / "data" / "keys")
+    built, created = initialise(
+        paths, Founding("Vilvoorde", "Chair", "Prevention service", "prevention"), clock
+    )
+    client = TestClient(create_app(built.services))
+    return Table(paths, built, client, clock, created["token"], created["person_id"],
+                 created["organisation_id"])
+
+
+@pytest.fixture
+def table(tmp_path: Path) -> Iterator[Table]:
+    made = make_table(tmp_path)
+    yield made
+    made.built.close()
