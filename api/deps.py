@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Header, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from roundtable.audit.service import Audit
 from roundtable.commands import Commands
 from roundtable.context import Caller, Context
 from roundtable.reads import Reads
@@ -23,6 +24,7 @@ class Services:
     ctx: Context
     commands: Commands
     reads: Reads
+    audit: Audit
 
 
 def services(request: Request) -> Services:

@@ -2,62 +2,22 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 from api.deps import Services
 from domain.rules import utc_now
 from projections.queries import Queries
-from projections.runner import Catchup
-from projections.store import ViewStore
+from roundtable.audit.disclosures import DisclosureLog
+from roundtable.audit.note import load_signing_key
+from roundtable.audit.service import Audit
+from roundtable.auditing import Trail, open_views
 from roundtable.commands import Commands
 from roundtable.context import Context, RoundTableApplication
-from roundtable.disclosures import DisclosureLog
+from roundtable.paths import Paths, event_store_env, resolve_paths
 from roundtable.reads import Reads
 from roundtable.sealing import CaseKeyStore, Sealer, load_key_encryption_key
-
-
-@dataclass(frozen=True)
-class Paths:
-    data: Path
-    keys: Path
-
-    @property
-    def events(self) -> Path:
-        return self.data / "events.sqlite"
-
-    @property
-    def views(self) -> Path:
-        return self.data / "views.sqlite"
-
-    @property
-    def case_keys(self) -> Path:
-        return self.data / "case-keys.sqlite"
-
-    @property
-    def disclosures(self) -> Path:
-        return self.data / "disclosures.sqlite"
-
-    @property
-    def initialised(self) -> bool:
-        return self.events.exists()
-
-
-def resolve_paths(data: str | None, keys: str | None) -> Paths:
-    data_dir = Path(data or os.environ.get("ROUNDTABLE_DATA") or "./roundtable-data")
-    keys_dir = Path(keys or os.environ.get("ROUNDTABLE_KEYS") or data_dir / "keys")
-    return Paths(data_dir.resolve(), keys_dir.resolve())
-
-
-def event_store_env(paths: Paths) -> dict[str, str]:
-    return {
-        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-        "SQLITE_DBNAME": str(paths.events),
-        "SQLITE_LOCK_TIMEOUT": "30",
-    }
 
 
 @dataclass
@@ -75,11 +35,15 @@ def build(paths: Paths, clock: Callable[[], datetime] = utc_now) -> Built:
     kek = load_key_encryption_key(paths.keys)
     keys = CaseKeyStore(paths.case_keys, kek)
     app = RoundTableApplication(env=event_store_env(paths))
-    store = ViewStore(paths.views)
-    catchup = Catchup(store, app.recorder, app.mapper)
+    signer = load_signing_key(paths.keys)
+    store, catchup = open_views(app, paths)
     ctx = Context(app=app, queries=Queries(store), catchup=catchup, sealer=Sealer(keys),
                   keys=keys, clock=clock)
-    disclosures = DisclosureLog(paths.disclosures, clock)
+    disclosures = DisclosureLog(paths.audit, clock)
     catchup.catch_up()
-    services = Services(ctx=ctx, commands=Commands(ctx), reads=Reads(ctx, disclosures))
+    trail = Trail(app, store, catchup, disclosures, signer)
+    services = Services(ctx=ctx, commands=Commands(ctx), reads=Reads(ctx, disclosures),
+                        audit=Audit(ctx, trail))
     return Built(services, [keys.close, disclosures.close, app.close])
+
+__all__ = ["Built", "Paths", "build", "resolve_paths"]

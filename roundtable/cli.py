@@ -87,6 +87,47 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    from roundtable.audit.note import NoteError
+    from roundtable.audit.verify import kept_checkpoint
+    from roundtable.auditing import open_trail
+
+    paths = _existing(args)
+    with open_trail(paths) as trail:
+        kept = None
+        if args.checkpoint:
+            try:
+                kept = kept_checkpoint(_read_note(args.checkpoint), trail.vkey)
+            except (OSError, NoteError) as error:
+                raise UserError(f"the checkpoint in {args.checkpoint} cannot be used: {error}"
+                                ) from None
+        events, disclosures = trail.verify(kept)
+    if events.ok and disclosures.ok:
+        print(f"ok: {events.length} events, root {events.head}; "
+              f"{disclosures.length} disclosures, root {disclosures.head}")
+        return 0
+    for name, report in (("", events), ("disclosure log: ", disclosures)):
+        if not report.ok:
+            print(f"{name}first bad position: {report.first_bad_position}")
+            print(f"  ({report.problem})", file=sys.stderr)
+    return 1
+
+
+def _read_note(path: str) -> str:
+    text = open(path, encoding="utf-8").read()
+    if text.lstrip().startswith("{"):
+        return str(json.loads(text)["note"])
+    return text
+
+
+def cmd_checkpoint(args: argparse.Namespace) -> int:
+    from roundtable.auditing import open_trail
+
+    with open_trail(_existing(args)) as trail:
+        print(trail.checkpoint().note, end="")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="roundtable", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -108,6 +149,12 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--organisation", required=True)
     init.add_argument("--sector", required=True)
     init.add_argument("--professional-secrecy", action="store_true")
+
+    verify = command("verify", cmd_verify, "check the audit trail against the signed "
+                     "checkpoints (exit 1 and `first bad position: N` when it was altered)")
+    verify.add_argument("--checkpoint", help="a checkpoint an auditor kept (the note, or the "
+                        "JSON of GET /v1/audit/checkpoint)")
+    command("checkpoint", cmd_checkpoint, "sign and print a checkpoint of the log as it is now")
 
     for name, run, text in (("serve", cmd_serve, "serve the HTTP API"),
                             ("demo", cmd_demo, "create a demo round table (and --serve it)")):

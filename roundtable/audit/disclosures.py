@@ -3,6 +3,8 @@
 A record is durable before the response that shows the text leaves. It lives in a log of its
 own (not the event store), so that reads are not capped by the event store's write rate:
 concurrent responses share one commit (group commit). Its records are ids and times only.
+It is tamper-evident like the event log: a Merkle tree over its records, written in the same
+transaction, and signed checkpoints (this file also keeps the event log's checkpoints).
 """
 
 from __future__ import annotations
@@ -10,18 +12,23 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from roundtable.audit.trail import DISCLOSURE_TREE, Checkpoint
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS disclosures (
     seq INTEGER PRIMARY KEY, person_id TEXT NOT NULL, case_id TEXT,
     contribution_ids TEXT NOT NULL, endpoint TEXT NOT NULL, at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS disclosures_case ON disclosures(case_id, seq);
+CREATE TABLE IF NOT EXISTS checkpoints (
+    log TEXT NOT NULL, size INTEGER NOT NULL, root BLOB NOT NULL, note TEXT NOT NULL,
+    PRIMARY KEY (log, size));
 """
 
 
@@ -39,6 +46,12 @@ class Disclosure:
                 "at": self.at}
 
 
+def disclosure_leaf(seq: int, entry: Disclosure) -> bytes:
+    """Canonical leaf data of one record: compact JSON with sorted keys, its `seq` included."""
+    record = {**entry.to_json(), "seq": seq}
+    return json.dumps(record, sort_keys=True, separators=(",", ":")).encode()
+
+
 class DisclosureLog:
     def __init__(self, path: Path, clock: Callable[[], datetime]) -> None:
         self.clock = clock
@@ -47,8 +60,10 @@ class DisclosureLog:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(SCHEMA)
+        DISCLOSURE_TREE.create(self._db)
         self._reader = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._read_lock = threading.Lock()
+        self._write_lock = threading.Lock()
         self._cv = threading.Condition()
         self._pending: list[tuple[int, Disclosure]] = []
         self._issued = 0
@@ -94,19 +109,55 @@ class DisclosureLog:
         self._cv.notify_all()
 
     def _write(self, entries: list[Disclosure]) -> None:
+        with self._write_lock:
+            self._write_batch(entries)
+
+    def _write_batch(self, entries: list[Disclosure]) -> None:
         self._db.execute("BEGIN IMMEDIATE")
         try:
-            self._db.executemany(
-                "INSERT INTO disclosures (person_id, case_id, contribution_ids, endpoint, at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [(e.person_id, e.case_id, json.dumps(list(e.contribution_ids)), e.endpoint,
-                  e.at) for e in entries],
-            )
+            for e in entries:
+                cursor = self._db.execute(
+                    "INSERT INTO disclosures (person_id, case_id, contribution_ids, endpoint, "
+                    "at) VALUES (?, ?, ?, ?, ?)",
+                    (e.person_id, e.case_id, json.dumps(list(e.contribution_ids)), e.endpoint,
+                     e.at),
+                )
+                seq = int(cursor.lastrowid or 0)
+                DISCLOSURE_TREE.append(self._db, seq, disclosure_leaf(seq, e))
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
         self.commits += 1
+
+    def records(self) -> Iterator[tuple[int, Disclosure]]:
+        """Every record in order, for verification."""
+        with self._read_lock:
+            rows = self._reader.execute("SELECT * FROM disclosures ORDER BY seq").fetchall()
+        for r in rows:
+            yield int(r[0]), Disclosure(r[1], r[2], tuple(json.loads(r[3])), r[4], r[5])
+
+    def reading(self) -> sqlite3.Connection:
+        """The read connection (tree reads); callers hold `read_lock`."""
+        return self._reader
+
+    @property
+    def read_lock(self) -> threading.Lock:
+        return self._read_lock
+
+    def store_checkpoint(self, checkpoint: Checkpoint) -> None:
+        with self._write_lock:
+            self._db.execute(
+                "INSERT OR IGNORE INTO checkpoints VALUES (?, ?, ?, ?)",
+                (checkpoint.log, checkpoint.size, checkpoint.root, checkpoint.note),
+            )
+
+    def checkpoints(self, log: str) -> list[Checkpoint]:
+        with self._read_lock:
+            rows = self._reader.execute(
+                "SELECT size, root, note FROM checkpoints WHERE log=? ORDER BY size", (log,)
+            ).fetchall()
+        return [Checkpoint(log, int(r[0]), bytes(r[1]), r[2]) for r in rows]
 
     def list(self, case_id: UUID | None = None) -> list[Disclosure]:
         with self._read_lock:

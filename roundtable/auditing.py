@@ -1,0 +1,82 @@
+"""The audit trail opened on its own, for `verify` and `checkpoint`: no key-encryption key is
+needed, since the trail covers only sealed bytes; safe while `serve` runs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from domain.rules import utc_now
+from projections.runner import Catchup
+from projections.store import ViewStore
+from roundtable.audit.disclosures import DisclosureLog
+from roundtable.audit.note import NoteSigner, load_signing_key
+from roundtable.audit.trail import (
+    DISCLOSURE_TREE,
+    DISCLOSURES_LOG,
+    EVENT_TREE,
+    EVENTS_LOG,
+    Checkpoint,
+    append_event,
+    create_event_trail,
+    sign_checkpoint,
+)
+from roundtable.audit.verify import LogReport, verify_all
+from roundtable.context import RoundTableApplication
+from roundtable.paths import Paths, event_store_env
+
+
+@dataclass
+class Trail:
+    app: RoundTableApplication
+    views: ViewStore
+    catchup: Catchup
+    disclosures: DisclosureLog
+    signer: NoteSigner
+
+    @property
+    def vkey(self) -> str:
+        return self.signer.vkey()
+
+    def checkpoint(self) -> Checkpoint:
+        """Bring the tree up to the log, sign and keep a checkpoint of each log."""
+        self.catchup.catch_up()
+        db = self.views.connection()
+        with self.views.write_lock:  # a consistent size and root while others catch up
+            size = EVENT_TREE.size(db)
+            root = EVENT_TREE.root(db, size) if size else None
+        checkpoint = sign_checkpoint(self.signer, EVENTS_LOG, size, root)
+        self.disclosures.store_checkpoint(checkpoint)
+        with self.disclosures.read_lock:
+            reading = self.disclosures.reading()
+            dsize = DISCLOSURE_TREE.size(reading)
+            droot = DISCLOSURE_TREE.root(reading, dsize) if dsize else None
+        self.disclosures.store_checkpoint(sign_checkpoint(self.signer, DISCLOSURES_LOG, dsize,
+                                                          droot))
+        return checkpoint
+
+    def verify(self, kept: Checkpoint | None) -> tuple[LogReport, LogReport]:
+        """Read-only: recompute from what is stored, compare with what was recorded."""
+        return verify_all(self.app.recorder, self.views.connection(), self.disclosures,
+                          self.vkey, kept)
+
+
+def open_views(app: RoundTableApplication, paths: Paths) -> tuple[ViewStore, Catchup]:
+    """The read models with the event tree, fed from the log."""
+    views = ViewStore(paths.views)
+    create_event_trail(views.connection())
+    return views, Catchup(views, app.recorder, app.mapper, sinks=[append_event])
+
+
+@contextmanager
+def open_trail(paths: Paths) -> Iterator[Trail]:
+    signer = load_signing_key(paths.keys)
+    app = RoundTableApplication(env=event_store_env(paths))
+    views, catchup = open_views(app, paths)
+    disclosures = DisclosureLog(paths.audit, utc_now)
+    try:
+        yield Trail(app, views, catchup, disclosures, signer)
+    finally:
+        disclosures.close()
+        app.close()
