@@ -35,7 +35,7 @@ class RoundTable(Aggregate):
         actor: Actor
 
     @event(Founded)
-    def __init__(self, id: UUID, name: str, actor: Actor) -> None:  # noqa: A002
+    def __init__(self, id: UUID, name: str, actor: Actor) -> None:
         self.name = name
         self.cases_numbered = 0
         self.retention_days_after_close = 365
@@ -68,7 +68,7 @@ class Organisation(Aggregate):
     @event(Registered)
     def __init__(
         self,
-        id: UUID,  # noqa: A002
+        id: UUID,
         name: str,
         sector: str,
         kind: str,
@@ -95,7 +95,7 @@ class Person(Aggregate):
     @event(Registered)
     def __init__(
         self,
-        id: UUID,  # noqa: A002
+        id: UUID,
         name: str,
         organisation_id: UUID,
         role: str,
@@ -131,7 +131,7 @@ class Meeting(Aggregate):
     @event(Scheduled)
     def __init__(
         self,
-        id: UUID,  # noqa: A002
+        id: UUID,
         held_on: str,
         case_ids: list[UUID],
         actor: Actor,
@@ -219,7 +219,7 @@ class Case(Aggregate):
     @event(Opened)
     def __init__(
         self,
-        id: UUID,  # noqa: A002
+        id: UUID,
         reference: str,
         subject: str,
         summary: str | None,
