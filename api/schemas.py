@@ -82,3 +82,8 @@ class ActionCreate(Body):
     assignee_organisation_id: UUID
     due_on: date | None = None
     based_on: list[UUID] = Field(default_factory=list, max_length=100)
+
+
+class SettingsIn(Body):
+    retention_days_after_close: int = Field(ge=0, le=3650)
+    review_interval_days: int = Field(ge=1, le=3650)

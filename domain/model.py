@@ -211,6 +211,7 @@ class Case(Aggregate):
 
     class Closed(Aggregate.Event):
         reason: str
+        closed_on: str
         actor: Actor
 
     class Erased(Aggregate.Event):
@@ -352,12 +353,12 @@ class Case(Aggregate):
     def _action_completed(self, action_id: UUID, actor: Actor) -> None:
         self.actions[action_id].completed = True
 
-    def close(self, reason: str, actor: Actor) -> None:
+    def close(self, reason: str, closed_on: str, actor: Actor) -> None:
         self.check_writable()
-        self._closed(reason, actor)
+        self._closed(reason, closed_on, actor)
 
     @event(Closed)
-    def _closed(self, reason: str, actor: Actor) -> None:
+    def _closed(self, reason: str, closed_on: str, actor: Actor) -> None:
         self.status = "closed"
 
     def erase(self, actor: Actor) -> None:

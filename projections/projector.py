@@ -103,7 +103,7 @@ class Projector:
         self.db.execute(
             "UPDATE cases SET status='closed', closed_at=?, closed_on=?, close_reason=? "
             "WHERE id=?",
-            (self.position, e.timestamp.date().isoformat(), e.reason, str(e.originator_id)),
+            (self.position, e.closed_on, e.reason, str(e.originator_id)),
         )
 
     @apply.register

@@ -95,6 +95,31 @@ class Queries:
             f"SELECT c.* FROM cases c WHERE c.id=:case AND {_CASE_VISIBLE}",
             {**_scope(person), "case": str(case_id)}).fetchone())
 
+    def erased_cases(self) -> list[Row]:
+        return _dicts(self.db.execute("SELECT id FROM cases WHERE status='erased'"))
+
+    def closed_before(self, day: str) -> list[Row]:
+        """Closed (not erased) cases closed on or before `day`, oldest first."""
+        return _dicts(self.db.execute(
+            "SELECT * FROM cases WHERE status='closed' AND closed_on<=? ORDER BY closed_at",
+            (day,)))
+
+    def open_cases_last_reviewed(self, today: str) -> list[Row]:
+        """Open cases with the later of their opening and the last meeting held on them."""
+        return _dicts(self.db.execute(
+            "SELECT c.*, MAX(c.opened_on, COALESCE((SELECT MAX(m.held_on) FROM meetings m "
+            "JOIN meeting_cases mc ON mc.meeting_id=m.id WHERE mc.case_id=c.id "
+            "AND m.held_on<=?), '')) AS last_reviewed_on "
+            "FROM cases c WHERE c.status='open' ORDER BY last_reviewed_on, c.opened_at",
+            (today,)))
+
+    def case_contributions(self, case_id: UUID) -> list[Row]:
+        """Every contribution of a case, as metadata (for the subject-access export)."""
+        rows = self.db.execute(
+            "SELECT id, owner_id, rule, created_at, withdrawn_at FROM contributions "
+            "WHERE case_id=? ORDER BY added_at", (str(case_id),))
+        return [{**dict(r), "rule": json.loads(r["rule"])} for r in rows]
+
     def case_organisations(self, case_id: UUID) -> list[str]:
         return [r[0] for r in self.db.execute(
             "SELECT organisation_id FROM case_organisations WHERE case_id=? ORDER BY since",

@@ -13,7 +13,7 @@ from roundtable.audit.disclosures import DisclosureLog
 from roundtable.audit.note import load_signing_key
 from roundtable.audit.service import Audit
 from roundtable.auditing import Trail, open_views
-from roundtable.commands import Commands
+from roundtable.commands import Commands, finish_erasures
 from roundtable.context import Context, RoundTableApplication
 from roundtable.paths import Paths, event_store_env, resolve_paths
 from roundtable.reads import Reads
@@ -40,7 +40,7 @@ def build(paths: Paths, clock: Callable[[], datetime] = utc_now) -> Built:
     ctx = Context(app=app, queries=Queries(store), catchup=catchup, sealer=Sealer(keys),
                   keys=keys, clock=clock)
     disclosures = DisclosureLog(paths.audit, clock)
-    catchup.catch_up()
+    finish_erasures(ctx)
     trail = Trail(app, store, catchup, disclosures, signer)
     services = Services(ctx=ctx, commands=Commands(ctx), reads=Reads(ctx, disclosures),
                         audit=Audit(ctx, trail))

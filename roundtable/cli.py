@@ -128,6 +128,31 @@ def cmd_checkpoint(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_retention(args: argparse.Namespace) -> int:
+    from roundtable.retention import run_retention
+
+    built = build(_existing(args))
+    try:
+        lines = run_retention(built.services.ctx, built.services.commands, dry_run=args.dry_run)
+    finally:
+        built.close()
+    for line in lines:
+        print(line)
+    if not lines:
+        print("nothing past retention")
+    return 0
+
+
+def cmd_rotate_key(args: argparse.Namespace) -> int:
+    from roundtable.sealing import rotate_key_encryption_key
+
+    paths = _existing(args)
+    count = rotate_key_encryption_key(paths.keys, paths.case_keys)
+    print(f"re-wrapped {count} case keys under a new key-encryption key in {paths.keys}; "
+          "restart `serve` so it loads the new key")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="roundtable", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -155,6 +180,11 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--checkpoint", help="a checkpoint an auditor kept (the note, or the "
                         "JSON of GET /v1/audit/checkpoint)")
     command("checkpoint", cmd_checkpoint, "sign and print a checkpoint of the log as it is now")
+    retention = command("retention", cmd_retention, "erase the closed cases whose retention has "
+                        "passed; safe to run from cron while `serve` runs")
+    retention.add_argument("--dry-run", action="store_true", help="print what would be erased")
+    command("rotate-key", cmd_rotate_key, "re-wrap every case key under a new key-encryption "
+            "key (events untouched)")
 
     for name, run, text in (("serve", cmd_serve, "serve the HTTP API"),
                             ("demo", cmd_demo, "create a demo round table (and --serve it)")):

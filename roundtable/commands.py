@@ -131,7 +131,43 @@ class Commands:
         self._visible_case(caller, case_id)
         require_chair(caller)
         sealed = self.ctx.sealer.seal(case_id, "close_reason", reason)
-        return self._on_case(caller, case_id, lambda c: c.close(sealed, caller.id))
+        closed_on = self.ctx.clock().date().isoformat()
+        return self._on_case(caller, case_id, lambda c: c.close(sealed, closed_on, caller.id))
+
+    def erase_case(self, caller: Caller, case_id: UUID) -> Position:
+        """Crypto-shredding: record `Erased` (no personal data), then destroy the case key.
+
+        The event comes first: a crash before the key is destroyed is finished at the next
+        start (`finish_erasures`), never left half done in the other order (a case whose key
+        is gone but which still looks open).
+        """
+        self._visible_case(caller, case_id)
+        require_chair(caller)
+        return self.erase(case_id, caller.id)
+
+    def erase(self, case_id: UUID, actor: UUID | None) -> Position:
+        """Erase without a caller's checks: the retention command (actor None) uses this."""
+
+        def attempt() -> Position:
+            case: Case = self.ctx.get(case_id, Case)
+            case.erase(actor)
+            return self.ctx.save(case)
+
+        position = self.ctx.retrying(attempt)
+        self.ctx.keys.destroy(case_id)
+        return position
+
+    def change_settings(
+        self, caller: Caller, retention_days_after_close: int, review_interval_days: int
+    ) -> Position:
+        require_chair(caller)
+
+        def attempt() -> Position:
+            table: RoundTable = self.ctx.get(self.ctx.round_table_id(), RoundTable)
+            table.change_settings(retention_days_after_close, review_interval_days, caller.id)
+            return self.ctx.save(table)
+
+        return self.ctx.retrying(attempt)
 
     # --- meetings
 
@@ -260,6 +296,16 @@ class Commands:
             raise NotPermittedError("only the assignee organisation may complete the action")
         return self._on_case(caller, UUID(action["case_id"]),
                              lambda c: c.complete_action(action_id, caller.id))
+
+
+def finish_erasures(ctx: Context) -> list[UUID]:
+    """Destroy the keys of erased cases that still have one (a crash between the two steps)."""
+    ctx.catchup.catch_up()
+    finished = [UUID(r["id"]) for r in ctx.queries.erased_cases() if ctx.keys.exists(
+        UUID(r["id"]))]
+    for case_id in finished:
+        ctx.keys.destroy(case_id)
+    return finished
 
 
 def _grounds(row: dict[str, Any], case_id: UUID, assignee_id: UUID) -> bool:

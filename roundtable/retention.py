@@ -1,0 +1,31 @@
+"""Retention: erase closed cases whose retention period has passed (run from cron)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from roundtable.commands import Commands
+from roundtable.context import Context
+
+
+def due_for_erasure(ctx: Context) -> list[dict[str, Any]]:
+    ctx.catchup.catch_up()
+    table = ctx.queries.round_table()
+    assert table is not None
+    cutoff = ctx.clock().date() - timedelta(days=int(table["retention_days"]))
+    return ctx.queries.closed_before(cutoff.isoformat())
+
+
+def run_retention(ctx: Context, commands: Commands, *, dry_run: bool) -> list[str]:
+    """Erase (or, dry, list) every closed case past retention; returns one line per case."""
+    lines = []
+    for row in due_for_erasure(ctx):
+        label = f"{row['reference']} (case {row['id']}, closed {row['closed_on']})"
+        if dry_run:
+            lines.append(f"would erase {label}")
+        else:
+            commands.erase(UUID(row["id"]), None)
+            lines.append(f"erased {label}")
+    return lines
