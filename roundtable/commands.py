@@ -16,7 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.errors import ConflictError, InvalidError, NotFoundError, NotPermittedError
-from domain.ids import CaseId, ContributionId, Position
+from domain.ids import CaseId, ContributionId, OrganisationId, Position
 from domain.model import Case, Meeting, Organisation, Person, RoundTable
 from domain.rules import Role, SharingRule, Tlp
 from roundtable.context import Caller, Context, new_token
@@ -313,7 +313,7 @@ def _grounds(row: dict[str, Any], case_id: UUID, assignee_id: UUID) -> bool:
     return (
         row["case_id"] == str(case_id)
         and row["withdrawn_at"] is None
-        and assignee_id in rule.acting_organisations(UUID(row["owner_id"]))
+        and assignee_id in rule.acting_organisations(OrganisationId(UUID(row["owner_id"])))
     )
 
 

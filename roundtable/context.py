@@ -101,7 +101,7 @@ class Context:
 
     def get(self, aggregate_id: UUID, kind: type[Any]) -> Any:
         try:
-            found = self.app.repository.get(aggregate_id)
+            found: Any = self.app.repository.get(aggregate_id)
         except AggregateNotFoundError as error:
             raise NotFoundError("not found") from error
         if not isinstance(found, kind):
