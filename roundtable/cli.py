@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import errno
 import json
+import os
 import socket
 import sys
 from collections.abc import Callable, Sequence
@@ -79,8 +80,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from roundtable.demo import create_demo
 
     paths = _paths(args)
-    tokens = create_demo(paths)
-    print(json.dumps(tokens, indent=2))
+    saved = paths.data / "demo-tokens.json"
+    if paths.initialised and args.serve and saved.exists():
+        tokens = json.loads(saved.read_text())  # run again: serve the same demo
+    else:
+        tokens = create_demo(paths)
+        fd = os.open(saved, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            json.dump(tokens, out, indent=2)
+    print(json.dumps(tokens, indent=2), flush=True)
     if args.serve:
         _check_port_free(args.host, args.port)
         serve(paths, args.host, args.port)
