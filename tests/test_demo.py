@@ -1,0 +1,188 @@
+"""The demo round table: what `roundtable demo` promises, read back through the HTTP API."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from roundtable.bootstrap import Built, Paths, build
+from roundtable.cli import main
+from roundtable.demo import create_demo
+from roundtable.setup import AlreadyInitialised
+
+
+@dataclass
+class Demo:
+    paths: Paths
+    made: dict[str, Any]
+    built: Built
+    client: TestClient
+
+    @property
+    def chair_token(self) -> str:
+        return str(self.made["chair"]["token"])
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        return self.built.services.ctx.queries.db
+
+    def get(self, path: str, token: str | None = None) -> Any:
+        response = self.client.get(
+            path, headers={"Authorization": f"Bearer {token or self.chair_token}"})
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def count(self, sql: str) -> int:
+        return int(self.db.execute(sql).fetchone()[0])
+
+    def rules(self) -> list[dict[str, Any]]:
+        return [json.loads(r[0]) for r in self.db.execute("SELECT rule FROM contributions")]
+
+    def visible(self, token: str) -> set[str]:
+        """The ids of every contribution the token's holder sees, case by case."""
+        return {c["id"] for case in self.get("/v1/cases", token)
+                for c in self.get(f"/v1/cases/{case['id']}/contributions", token)}
+
+
+def paths_in(directory: Path) -> Paths:
+    return Paths(directory / "data", directory / "data" / "keys")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    paths = paths_in(tmp_path_factory.mktemp("demo"))
+    made = create_demo(paths)
+    built = build(paths)
+    yield Demo(paths, made, built, TestClient(create_app(built.services)))
+    built.close()
+
+
+def file_bytes(directory: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def test_the_demo_has_ten_organisations_formal_and_informal(demo: Demo) -> None:
+    organisations = demo.get("/v1/organisations")
+    assert len(organisations) == 10
+    informal = {o["name"] for o in organisations if o["kind"] == "informal"}
+    assert informal == {"Al-Nour mosque council", "FC Zennebeek Sport (football club)"}
+    bound = {o["sector"] for o in organisations if o["professional_secrecy"]}
+    assert bound == {"pupil guidance", "mental health", "social welfare"}
+    assert sum(o["sector"] == "education" for o in organisations) == 2
+
+
+def test_the_demo_has_fifteen_people_one_chair_one_auditor_one_policy_person(
+    demo: Demo,
+) -> None:
+    roles = dict(demo.db.execute("SELECT role, count(*) FROM people GROUP BY role").fetchall())
+    assert roles == {"chair": 1, "member": 12, "auditor": 1, "policy": 1}
+
+
+def test_the_demo_has_five_pseudonymous_cases_each_with_a_table_of_two_to_four(
+    demo: Demo,
+) -> None:
+    cases = demo.get("/v1/cases")
+    assert len(cases) == 5
+    for case in cases:
+        assert re.fullmatch(r"[A-Z][a-z]+ [A-Z]\.", case["subject"]["name"]), case["subject"]
+        assert 2 <= len(demo.get(f"/v1/cases/{case['id']}")["organisations"]) <= 4
+
+
+def test_the_two_meetings_were_held_in_the_past_month_with_agenda_and_attendance(
+    demo: Demo,
+) -> None:
+    ids = [r[0] for r in demo.db.execute("SELECT id FROM meetings ORDER BY held_on")]
+    assert len(ids) == 2
+    for meeting_id in ids:
+        meeting = demo.get(f"/v1/meetings/{meeting_id}")
+        held_on = date.fromisoformat(meeting["held_on"])
+        assert date.today() - timedelta(days=31) <= held_on < date.today()
+        assert len(meeting["case_ids"]) >= 3
+        assert len(meeting["present"]) >= 8
+
+
+def test_there_are_sixty_contributions_and_every_tlp_level_occurs(demo: Demo) -> None:
+    rules = demo.rules()
+    assert len(rules) == 60
+    assert {r["tlp"] for r in rules} == {"RED", "AMBER+STRICT", "AMBER", "GREEN", "CLEAR"}
+    red = [r for r in rules if r["tlp"] == "RED"]
+    assert any(r["meeting_id"] for r in red)
+    assert any(r["recipients"] for r in red)
+
+
+def test_contributions_use_narrowing_acting_anonymity_and_expiry(demo: Demo) -> None:
+    rules = demo.rules()
+    for field in ("organisations", "actionable_by", "expires_at"):
+        assert any(r[field] for r in rules), field
+    assert any(r["secrecy_bound_only"] for r in rules)
+    assert sum(r["anonymous"] for r in rules) >= 3
+
+
+def test_one_contribution_had_its_sharing_changed_and_one_was_withdrawn(demo: Demo) -> None:
+    assert demo.count("SELECT count(*) FROM contributions WHERE rule_at > added_at") == 1
+    assert demo.count("SELECT count(*) FROM contributions WHERE withdrawn_at IS NOT NULL") == 1
+
+
+def test_actions_are_based_on_contributions_and_some_are_completed(demo: Demo) -> None:
+    actions = [a for case in demo.get("/v1/cases")
+               for a in demo.get(f"/v1/cases/{case['id']}/actions")]
+    assert len(actions) >= 5
+    assert all(a["based_on"] and a["description"] for a in actions)
+    assert 0 < sum(a["completed"] for a in actions) < len(actions)
+
+
+def test_the_handed_out_tokens_belong_to_the_chair_and_two_partners(demo: Demo) -> None:
+    assert demo.get("/v1/me")["role"] == "chair"
+    partners = demo.made["partners"]
+    assert len(partners) == 2
+    for partner in partners:
+        me = demo.get("/v1/me", partner["token"])
+        assert (me["id"], me["name"], me["role"]) == (
+            partner["person_id"], partner["name"], "member")
+    assert demo.chair_token in demo.made["hint"]
+
+
+def test_the_two_partners_see_different_sets_and_neither_all_the_chair_sees(
+    demo: Demo,
+) -> None:
+    chair = demo.visible(demo.chair_token)
+    police, mosque = (demo.visible(p["token"]) for p in demo.made["partners"])
+    assert police - mosque, "the police see nothing the mosque council does not"
+    assert mosque - police, "the mosque council sees nothing the police do not"
+    assert chair - police, "the police see all the chair sees"
+    assert chair - mosque, "the mosque council sees all the chair sees"
+
+
+def test_a_second_demo_in_the_same_directory_raises_and_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    paths = paths_in(tmp_path)
+    create_demo(paths)
+    before = file_bytes(tmp_path)
+    with pytest.raises(AlreadyInitialised):
+        create_demo(paths)
+    assert file_bytes(tmp_path) == before
+
+
+def test_the_demo_command_prints_the_tokens_and_refuses_a_second_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = str(tmp_path / "data")
+    assert main(["demo", "--data", data]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["data"] == data
+    assert printed["chair"]["token"]
+    assert [p["organisation"] for p in printed["partners"]] == [
+        "Local police zone Zennebeek", "Al-Nour mosque council"]
+    assert main(["demo", "--data", data]) == 1
+    assert "already holds a round table" in capsys.readouterr().err
