@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
@@ -18,6 +17,7 @@ from domain.rules import (
     Role,
     SharingRule,
 )
+from projections.db import Db
 
 
 def _pos(value: Any) -> Position | None:
@@ -34,14 +34,14 @@ def person_from_row(row: Mapping[str, Any]) -> PersonFacts:
     )
 
 
-def people(db: sqlite3.Connection, where: str = "1", params: Sequence[Any] = ()) -> list[
+def people(db: Db, where: str = "TRUE", params: Sequence[Any] = ()) -> list[
     PersonFacts
 ]:
     rows = db.execute(f"SELECT * FROM people WHERE {where}", params).fetchall()
     return [person_from_row(r) for r in rows]
 
 
-def organisations(db: sqlite3.Connection) -> dict[OrganisationId, OrganisationFacts]:
+def organisations(db: Db) -> dict[OrganisationId, OrganisationFacts]:
     rows = db.execute("SELECT id, professional_secrecy, since FROM organisations").fetchall()
     return {
         OrganisationId(UUID(r["id"])): OrganisationFacts(
@@ -51,7 +51,7 @@ def organisations(db: sqlite3.Connection) -> dict[OrganisationId, OrganisationFa
     }
 
 
-def case(db: sqlite3.Connection, case_id: str) -> CaseFacts:
+def case(db: Db, case_id: str) -> CaseFacts:
     row = db.execute("SELECT erased_at FROM cases WHERE id=?", (case_id,)).fetchone()
     table = db.execute(
         "SELECT organisation_id, since FROM case_organisations WHERE case_id=?", (case_id,)
@@ -63,7 +63,7 @@ def case(db: sqlite3.Connection, case_id: str) -> CaseFacts:
     )
 
 
-def meeting(db: sqlite3.Connection, meeting_id: str | None) -> MeetingFacts | None:
+def meeting(db: Db, meeting_id: str | None) -> MeetingFacts | None:
     if meeting_id is None:
         return None
     row = db.execute("SELECT attendance_at FROM meetings WHERE id=?", (meeting_id,)).fetchone()
@@ -81,7 +81,7 @@ def meeting(db: sqlite3.Connection, meeting_id: str | None) -> MeetingFacts | No
     )
 
 
-def contribution_from_row(row: sqlite3.Row) -> ContributionFacts:
+def contribution_from_row(row: Any) -> ContributionFacts:
     return ContributionFacts(
         id=ContributionId(UUID(row["id"])),
         case_id=CaseId(UUID(row["case_id"])),
@@ -95,7 +95,7 @@ def contribution_from_row(row: sqlite3.Row) -> ContributionFacts:
 
 
 def contributions(
-    db: sqlite3.Connection, where: str = "1", params: Sequence[Any] = ()
+    db: Db, where: str = "TRUE", params: Sequence[Any] = ()
 ) -> list[ContributionFacts]:
     rows = db.execute(
         "SELECT id, case_id, contributor_id, owner_id, rule, added_at, rule_at, withdrawn_at "

@@ -9,7 +9,6 @@ never restated here.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from functools import singledispatchmethod
 from typing import Any
@@ -18,12 +17,13 @@ from domain import model
 from domain.ids import Position
 from domain.rules import ContributionFacts, PersonFacts, Role, SharingRule, decide
 from projections import facts
+from projections.db import Db
 
 
 class Projector:
     """Applies one event at a time inside the caller's transaction."""
 
-    def __init__(self, db: sqlite3.Connection, position: int) -> None:
+    def __init__(self, db: Db, position: int) -> None:
         self.db = db
         self.position = Position(position)
 

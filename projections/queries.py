@@ -7,7 +7,6 @@ returns only what the permitted view grants (None or nothing for the rest).
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -16,6 +15,7 @@ from uuid import UUID
 from domain.ids import ContributionId
 from domain.rules import Decision, PersonFacts, Role, decide
 from projections import facts
+from projections.db import Db
 from projections.store import ViewStore
 
 Row = dict[str, Any]
@@ -25,11 +25,11 @@ def _us(moment: datetime) -> int:
     return int(moment.timestamp() * 1_000_000)
 
 
-def _dicts(rows: Iterable[sqlite3.Row]) -> list[Row]:
+def _dicts(rows: Iterable[Any]) -> list[Row]:
     return [dict(r) for r in rows]
 
 
-def _one(row: sqlite3.Row | None) -> Row | None:
+def _one(row: Any | None) -> Row | None:
     return dict(row) if row is not None else None
 
 
@@ -50,7 +50,7 @@ class Queries:
         self.store = store
 
     @property
-    def db(self) -> sqlite3.Connection:
+    def db(self) -> Db:
         return self.store.connection()
 
     # --- people and organisations
@@ -208,7 +208,7 @@ def _scope(person: PersonFacts) -> dict[str, str]:
     return {"role": person.role.value, "org": str(person.organisation_id)}
 
 
-def _contribution(row: sqlite3.Row) -> Row:
+def _contribution(row: Any) -> Row:
     out = dict(row)
     out["rule"] = json.loads(row["rule"])
     # Expiry hides a contribution from everyone but its contributor, who also may no

@@ -8,13 +8,14 @@ transaction, so a crash between batches loses nothing and repeats nothing.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 
+from projections.db import Db
 from projections.projector import Projector
 from projections.store import ViewStore
 
@@ -22,7 +23,7 @@ from projections.store import ViewStore
 class Sink(Protocol):
     """Another read model fed from the same batches (the audit tree, for one)."""
 
-    def __call__(self, db: sqlite3.Connection, notification: Notification, event: Any) -> None:
+    def __call__(self, db: Db, notification: Notification, event: Any) -> None:
         ...
 
 
@@ -46,6 +47,10 @@ class Catchup:
         self._seen = 0
         self._lock = threading.Lock()
         self.on_batch: list[Callable[[int], None]] = []
+
+    def wait_for(self, position: int) -> int:
+        """Bring the views to at least `position` (here: by applying the log now)."""
+        return self.catch_up()
 
     @property
     def position(self) -> int:
@@ -85,3 +90,20 @@ class Catchup:
         for hook in self.on_batch:
             hook(reached)
         return reached
+
+
+class FollowingCatchup(Catchup):
+    """An API process of a PostgreSQL deployment: the projection workers write the views; this
+    process only reads how far they got, and waits for them after its own writes."""
+
+    WAIT_SECONDS = 5.0
+
+    def catch_up(self) -> int:
+        self._seen = self.store.position(TRACKING_NAME)
+        return self._seen
+
+    def wait_for(self, position: int) -> int:
+        deadline = time.monotonic() + self.WAIT_SECONDS
+        while self.catch_up() < position and time.monotonic() < deadline:
+            time.sleep(0.005)
+        return self._seen

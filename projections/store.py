@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+from projections.db import Db, PgDb
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tracking (
@@ -67,29 +70,32 @@ CREATE INDEX IF NOT EXISTS actions_case ON actions(case_id, agreed_at);
 
 
 class ViewStore:
-    """Thread-local connections to the read-model file; one writer at a time per process."""
+    """The read models in one SQLite file: thread-local connections, one writer at a time."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
         self.write_lock = threading.RLock()
-        with self.write_lock:
-            self.connection().executescript(SCHEMA)
+        self.ensure(lambda db: db.executescript(SCHEMA))
 
-    def connection(self) -> sqlite3.Connection:
+    def ensure(self, create: Callable[[Db], None]) -> None:
+        """Create tables (idempotent statements) once per store."""
+        with self.write_lock:
+            create(self.connection())
+
+    def connection(self) -> Db:
         db: sqlite3.Connection | None = getattr(self._local, "db", None)
         if db is None:
             db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
                                  timeout=30)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("PRAGMA foreign_keys=OFF")
             db.row_factory = sqlite3.Row
             self._local.db = db
         return db
 
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
+    def write(self) -> Iterator[Db]:
         """One immediate transaction: everything in it commits together or not at all."""
         with self.write_lock:
             db = self.connection()
@@ -106,3 +112,53 @@ class ViewStore:
             "SELECT position FROM tracking WHERE name=?", (name,)
         ).fetchone()
         return int(row[0]) if row else 0
+
+    def close(self) -> None:
+        """Connections are per thread and close with their threads."""
+
+
+# Every projector, in every process, takes this lock for its transaction: one at a time.
+PROJECTOR_LOCK = 72_616_201
+
+
+class PostgresViewStore(ViewStore):
+    """The read models in PostgreSQL, shared by every API process and projection worker."""
+
+    def __init__(self, conninfo: str) -> None:
+        self.conninfo = conninfo
+        self._local = threading.local()
+        self.write_lock = threading.RLock()
+        self._connections: list[Any] = []
+        self.ensure(lambda db: db.executescript(SCHEMA))
+
+    def ensure(self, create: Callable[[Db], None]) -> None:
+        with self.write() as db:  # under the projectors' lock: processes start together
+            create(db)
+
+    def connection(self) -> Db:
+        db: PgDb | None = getattr(self._local, "db", None)
+        if db is None or db.raw.closed:
+            import psycopg
+
+            raw = psycopg.connect(
+                self.conninfo, autocommit=True,
+                options="-c statement_timeout=30000 -c lock_timeout=10000 "
+                        "-c idle_in_transaction_session_timeout=60000",
+            )
+            self._connections.append(raw)
+            db = PgDb(raw)
+            self._local.db = db
+        return db
+
+    @contextmanager
+    def write(self) -> Iterator[Db]:
+        with self.write_lock:
+            db = self.connection()
+            assert isinstance(db, PgDb)
+            with db.raw.transaction():
+                db.execute("SELECT pg_advisory_xact_lock(?)", (PROJECTOR_LOCK,))
+                yield db
+
+    def close(self) -> None:
+        for raw in self._connections:
+            raw.close()

@@ -8,8 +8,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from domain.rules import utc_now
-from projections.runner import Catchup
-from projections.store import ViewStore
+from projections.runner import Catchup, FollowingCatchup
+from projections.store import PostgresViewStore, ViewStore
 from roundtable.audit.disclosures import DisclosureLog
 from roundtable.audit.note import NoteSigner, load_signing_key
 from roundtable.audit.trail import (
@@ -62,11 +62,15 @@ class Trail:
                           self.vkey, kept)
 
 
-def open_views(app: RoundTableApplication, paths: Paths) -> tuple[ViewStore, Catchup]:
-    """The read models with the event tree, fed from the log."""
-    views = ViewStore(paths.views)
-    create_event_trail(views.connection())
-    return views, Catchup(views, app.recorder, app.mapper, sinks=[append_event])
+def open_views(
+    app: RoundTableApplication, paths: Paths, *, project: bool = True
+) -> tuple[ViewStore, Catchup]:
+    """The read models with the event tree, fed from the log (`project`), or only followed
+    while the projection workers feed them (an API process of a PostgreSQL deployment)."""
+    views = PostgresViewStore(paths.database) if paths.database else ViewStore(paths.views)
+    views.ensure(create_event_trail)
+    kind = Catchup if project else FollowingCatchup
+    return views, kind(views, app.recorder, app.mapper, sinks=[append_event])
 
 
 @contextmanager

@@ -30,13 +30,18 @@ class Built:
             close()
 
 
-def build(paths: Paths, clock: Callable[[], datetime] = utc_now) -> Built:
-    """Open an initialised data directory. Refuses a missing or wrong key-encryption key."""
+def build(
+    paths: Paths, clock: Callable[[], datetime] = utc_now, *, project: bool = True
+) -> Built:
+    """Open an initialised deployment. Refuses a missing or wrong key-encryption key.
+
+    `project=False` (API processes of a PostgreSQL deployment) leaves the views to the
+    projection workers and only follows them."""
     kek = load_key_encryption_key(paths.keys)
     keys = CaseKeyStore(paths.case_keys, kek)
     app = RoundTableApplication(env=event_store_env(paths))
     signer = load_signing_key(paths.keys)
-    store, catchup = open_views(app, paths)
+    store, catchup = open_views(app, paths, project=project)
     ctx = Context(app=app, queries=Queries(store), catchup=catchup, sealer=Sealer(keys),
                   keys=keys, clock=clock)
     disclosures = DisclosureLog(paths.audit, clock)
@@ -44,6 +49,6 @@ def build(paths: Paths, clock: Callable[[], datetime] = utc_now) -> Built:
     trail = Trail(app, store, catchup, disclosures, signer)
     services = Services(ctx=ctx, commands=Commands(ctx), reads=Reads(ctx, disclosures),
                         audit=Audit(ctx, trail))
-    return Built(services, [keys.close, disclosures.close, app.close])
+    return Built(services, [keys.close, disclosures.close, store.close, app.close])
 
 __all__ = ["Built", "Paths", "build", "resolve_paths"]

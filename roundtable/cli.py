@@ -21,15 +21,15 @@ class UserError(Exception):
 
 
 def _paths(args: argparse.Namespace) -> Paths:
-    return resolve_paths(args.data, args.keys)
+    return resolve_paths(args.data, args.keys, args.database)
 
 
 def _existing(args: argparse.Namespace) -> Paths:
     paths = _paths(args)
     if not paths.initialised:
         raise UserError(
-            f"{paths.data} holds no round table; create one with `roundtable init` "
-            "or `roundtable demo`"
+            f"{paths.database or paths.data} holds no round table; create one with "
+            "`roundtable init` or `roundtable demo`"
         )
     return paths
 
@@ -50,12 +50,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_project(args: argparse.Namespace) -> int:
+    from roundtable.worker import run_worker
+
+    paths = _paths(args)
+    if paths.database is None:
+        raise UserError("`project` runs the projection workers of a PostgreSQL deployment: "
+                        "pass --database postgresql://... (the embedded store projects in "
+                        "`serve`)")
+    run_worker(_existing(args))
+    return 0
+
+
 def serve(paths: Paths, host: str, port: int) -> None:
     import uvicorn
 
     from api.main import create_app
 
-    built = build(paths)
+    # On PostgreSQL the projection workers (`roundtable project`) feed the views.
+    built = build(paths, project=paths.database is None)
     try:
         print(f"serving {paths.data} on http://{host}:{port} (docs at /docs)", flush=True)
         uvicorn.run(create_app(built.services), host=host, port=port, log_level="info")
@@ -173,6 +186,8 @@ def _parser() -> argparse.ArgumentParser:
                          "./roundtable-data)")
         sub.add_argument("--keys", help="key directory (default $ROUNDTABLE_KEYS, else "
                          "DATA/keys)")
+        sub.add_argument("--database", help="a postgresql:// URL for the events and views "
+                         "(default $ROUNDTABLE_DATABASE_URL, else the embedded SQLite store)")
         sub.set_defaults(run=run)
         return sub
 
@@ -188,6 +203,7 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--checkpoint", help="a checkpoint an auditor kept (the note, or the "
                         "JSON of GET /v1/audit/checkpoint)")
     command("checkpoint", cmd_checkpoint, "sign and print a checkpoint of the log as it is now")
+    command("project", cmd_project, "run the projection worker of a PostgreSQL deployment")
     retention = command("retention", cmd_retention, "erase the closed cases whose retention has "
                         "passed; safe to run from cron while `serve` runs")
     retention.add_argument("--dry-run", action="store_true", help="print what would be erased")

@@ -20,6 +20,7 @@ from domain.ids import CaseId, ContributionId, OrganisationId, Position
 from domain.model import Case, Meeting, Organisation, Person, RoundTable
 from domain.rules import Role, SharingRule, Tlp
 from roundtable.context import Caller, Context, new_token
+from roundtable.sealing import CaseKeyMissing
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,13 @@ class Commands:
         if self.ctx.queries.case_for(caller.facts, case_id) is None:
             raise NotFoundError("no such case")
 
+    def _seal(self, case_id: UUID, purpose: str, text: str) -> str:
+        """Seal under the case's key; its key gone (the case erased) is a 409, not a 500."""
+        try:
+            return self.ctx.sealer.seal(case_id, purpose, text)
+        except CaseKeyMissing:
+            raise ConflictError("the case is erased") from None
+
     def _on_case(self, caller: Caller, case_id: UUID, change: Any) -> Position:
         """Run `change(case)` on fresh state and save, retrying on a concurrent write."""
 
@@ -130,7 +138,7 @@ class Commands:
     def close_case(self, caller: Caller, case_id: UUID, reason: str) -> Position:
         self._visible_case(caller, case_id)
         require_chair(caller)
-        sealed = self.ctx.sealer.seal(case_id, "close_reason", reason)
+        sealed = self._seal(case_id, "close_reason", reason)
         closed_on = self.ctx.clock().date().isoformat()
         return self._on_case(caller, case_id, lambda c: c.close(sealed, closed_on, caller.id))
 
@@ -181,6 +189,9 @@ class Commands:
     def record_attendance(
         self, caller: Caller, meeting_id: UUID, person_ids: list[UUID]
     ) -> Position:
+        self.ctx.catchup.catch_up()
+        if self.ctx.queries.meeting_for(caller.facts, meeting_id) is None:
+            raise NotFoundError("no such meeting")
         require_chair(caller)
         self.ctx.get(meeting_id, Meeting)
         self._check_exist("people", "person_ids", person_ids)
@@ -207,7 +218,7 @@ class Commands:
             raise NotPermittedError("only a chair or a member may contribute")
         self._check_rule(case_id, rule)
         contribution_id = ContributionId(uuid.uuid4())
-        sealed = self.ctx.sealer.seal(case_id, f"contribution:{contribution_id}", text)
+        sealed = self._seal(case_id, f"contribution:{contribution_id}", text)
         position = self._on_case(caller, case_id, lambda c: c.contribute(
             contribution_id, caller.id, caller.organisation_id, sealed, rule.to_json(),
             caller.id,
@@ -264,7 +275,7 @@ class Commands:
             raise InvalidError("assignee_organisation_id", "not on the case table")
         self._check_grounds(caller, case_id, assignee_id, based_on)
         action_id = uuid.uuid4()
-        sealed = self.ctx.sealer.seal(case_id, f"action:{action_id}", description)
+        sealed = self._seal(case_id, f"action:{action_id}", description)
         position = self._on_case(caller, case_id, lambda c: c.agree_action(
             action_id, sealed, assignee_id, due_on.isoformat() if due_on else None,
             list(dict.fromkeys(based_on)), caller.id))
@@ -313,6 +324,7 @@ def _grounds(row: dict[str, Any], case_id: UUID, assignee_id: UUID) -> bool:
     return (
         row["case_id"] == str(case_id)
         and row["withdrawn_at"] is None
+        and not row["expired"]
         and assignee_id in rule.acting_organisations(OrganisationId(UUID(row["owner_id"])))
     )
 

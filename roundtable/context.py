@@ -87,8 +87,9 @@ class Context:
     def save(self, *aggregates: Aggregate) -> Position:
         """Store the aggregates' new events, bring the views up to them, return the position."""
         recordings = self.app.save(*aggregates)
-        self.catchup.catch_up()
-        return Position(max(r.notification.id for r in recordings))
+        position = Position(max(r.notification.id for r in recordings))
+        self.catchup.wait_for(position)
+        return position
 
     def retrying(self, command: Callable[[], T]) -> T:
         """Run get-check-mutate-save again on fresh state when another write got there first."""

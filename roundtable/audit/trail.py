@@ -8,12 +8,12 @@ bytes as stored, so no leaf reveals personal data and erasure does not break ver
 from __future__ import annotations
 
 import base64
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
 from eventsourcing.persistence import Notification
 
+from projections.db import Db
 from roundtable.audit.leaf import encode_leaf
 from roundtable.audit.merkle import EMPTY_ROOT
 from roundtable.audit.note import NoteSigner, checkpoint_body
@@ -38,7 +38,18 @@ def b64(data: bytes) -> str:
 def event_leaf(notification: Notification) -> bytes:
     return encode_leaf(notification.id, str(notification.originator_id),
                        notification.originator_version, notification.topic,
-                       notification.state)
+                       stored_bytes(notification.state))
+
+
+def stored_bytes(state: object) -> bytes:
+    """The stored state as bytes. The store writes BLOBs; a row rewritten with another SQLite
+    type (TEXT from `replace()`, NULL, a number) can only come from tampering, which `verify`
+    must report at its position (the leaf differs), never crash on."""
+    if isinstance(state, bytes | bytearray | memoryview):
+        return bytes(state)
+    if isinstance(state, str):
+        return state.encode("utf-8")
+    return repr(state).encode("utf-8")
 
 
 def event_type(topic: str) -> str:
@@ -46,12 +57,12 @@ def event_type(topic: str) -> str:
     return topic.rpartition(":")[2]
 
 
-def create_event_trail(db: sqlite3.Connection) -> None:
+def create_event_trail(db: Db) -> None:
     EVENT_TREE.create(db)
     db.executescript(METADATA_SCHEMA)
 
 
-def append_event(db: sqlite3.Connection, notification: Notification, event: Any) -> None:
+def append_event(db: Db, notification: Notification, event: Any) -> None:
     """The projection sink: one leaf and one metadata row per stored event, in log order."""
     index = EVENT_TREE.append(db, notification.id, event_leaf(notification))
     timestamp = getattr(event, "timestamp", None)

@@ -7,14 +7,14 @@ append costs O(log n) rows; proofs read O(log n) rows.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 
+from projections.db import Db
 from roundtable.audit import merkle
 
 
 class _Nodes:
-    def __init__(self, db: sqlite3.Connection, table: str) -> None:
+    def __init__(self, db: Db, table: str) -> None:
         self.db = db
         self.table = table
 
@@ -37,7 +37,7 @@ class SqliteTree:
         self.nodes = f"{name}_nodes"
         self.leaves = f"{name}_leaves"
 
-    def create(self, db: sqlite3.Connection) -> None:
+    def create(self, db: Db) -> None:
         db.executescript(
             f"CREATE TABLE IF NOT EXISTS {self.nodes} (level INTEGER NOT NULL, "
             "idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;"
@@ -45,11 +45,11 @@ class SqliteTree:
             "position INTEGER NOT NULL UNIQUE, hash BLOB NOT NULL);"
         )
 
-    def size(self, db: sqlite3.Connection) -> int:
+    def size(self, db: Db) -> int:
         row = db.execute(f"SELECT MAX(idx) FROM {self.leaves}").fetchone()
         return int(row[0]) + 1 if row[0] is not None else 0
 
-    def append(self, db: sqlite3.Connection, position: int, data: bytes) -> int:
+    def append(self, db: Db, position: int, data: bytes) -> int:
         """Append the leaf for `data` (the canonical bytes); returns its index."""
         index = self.size(db)
         leaf = merkle.leaf_hash(data)
@@ -57,28 +57,28 @@ class SqliteTree:
         merkle.append_leaf_hash(_Nodes(db, self.nodes), index, leaf)
         return index
 
-    def root(self, db: sqlite3.Connection, size: int) -> bytes:
+    def root(self, db: Db, size: int) -> bytes:
         return merkle.root(_Nodes(db, self.nodes), size)
 
-    def inclusion_proof(self, db: sqlite3.Connection, index: int, size: int) -> list[bytes]:
+    def inclusion_proof(self, db: Db, index: int, size: int) -> list[bytes]:
         return merkle.inclusion_proof(_Nodes(db, self.nodes), index, size)
 
-    def consistency_proof(self, db: sqlite3.Connection, size1: int, size2: int) -> list[bytes]:
+    def consistency_proof(self, db: Db, size1: int, size2: int) -> list[bytes]:
         return merkle.consistency_proof(_Nodes(db, self.nodes), size1, size2)
 
-    def leaf(self, db: sqlite3.Connection, index: int) -> tuple[int, bytes] | None:
+    def leaf(self, db: Db, index: int) -> tuple[int, bytes] | None:
         row = db.execute(
             f"SELECT position, hash FROM {self.leaves} WHERE idx=?", (index,)
         ).fetchone()
         return (int(row[0]), bytes(row[1])) if row else None
 
-    def index_of(self, db: sqlite3.Connection, position: int) -> int | None:
+    def index_of(self, db: Db, position: int) -> int | None:
         row = db.execute(
             f"SELECT idx FROM {self.leaves} WHERE position=?", (position,)
         ).fetchone()
         return int(row[0]) if row else None
 
-    def leaf_rows(self, db: sqlite3.Connection) -> Iterator[tuple[int, int, bytes]]:
+    def leaf_rows(self, db: Db) -> Iterator[tuple[int, int, bytes]]:
         for index, position, h in db.execute(
             f"SELECT idx, position, hash FROM {self.leaves} ORDER BY idx"
         ):

@@ -9,13 +9,13 @@ position is then the first one no intact checkpoint covers.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from eventsourcing.persistence import ApplicationRecorder
 
+from projections.db import Db
 from roundtable.audit import merkle
 from roundtable.audit.disclosures import DisclosureLog, disclosure_leaf
 from roundtable.audit.note import NoteError, parse_checkpoint, verify_note
@@ -119,9 +119,12 @@ def _checkpoint_problem(checkpoint: Checkpoint, recomputed: Recomputed, vkey: st
 
 
 def _first_uncovered(recomputed: Recomputed, intact_size: int) -> int:
-    if intact_size < len(recomputed.positions):
-        return recomputed.positions[intact_size]
-    return (recomputed.positions[-1] + 1) if recomputed.positions else 1
+    """The position right after the last one an intact checkpoint vouches for (1 if none).
+
+    Not the next entry still stored: when the entry at that index was deleted, the next one is
+    an intact entry that moved up, and the deleted position is the first bad one.
+    """
+    return recomputed.positions[intact_size - 1] + 1 if intact_size else 1
 
 
 def kept_checkpoint(note: str, vkey: str) -> Checkpoint:
@@ -143,7 +146,7 @@ def consistent_with_now(kept: Checkpoint, recomputed: Recomputed) -> bool:
 
 def verify_all(
     recorder: ApplicationRecorder,
-    views: sqlite3.Connection,
+    views: Db,
     disclosures: DisclosureLog,
     vkey: str,
     kept: Checkpoint | None = None,
