@@ -48,6 +48,7 @@ CallerDep = Annotated[Caller, Depends(current_caller)]
 
 def min_position(
     svc: ServicesDep,
+    _caller: CallerDep,  # authenticate first: no token is a 401 at once, never a 5 s wait
     x_min_position: Annotated[int | None, Header(ge=0)] = None,
 ) -> None:
     """Answer only once the views include position N (within 5 s, else 503)."""

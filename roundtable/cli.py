@@ -10,6 +10,7 @@ import os
 import socket
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from roundtable.bootstrap import Paths, build, resolve_paths
 from roundtable.sealing import KeyFileError
@@ -118,7 +119,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
         kept = None
         if args.checkpoint:
             try:
-                kept = kept_checkpoint(_read_note(args.checkpoint), trail.vkey)
+                kept = kept_checkpoint(_read_note(args.checkpoint), trail.vkey,
+                                       trail.signer.name)
             except (OSError, NoteError) as error:
                 raise UserError(f"the checkpoint in {args.checkpoint} cannot be used: {error}"
                                 ) from None
@@ -135,7 +137,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _read_note(path: str) -> str:
-    text = open(path, encoding="utf-8").read()
+    text = Path(path).read_text(encoding="utf-8")
     if text.lstrip().startswith("{"):
         return str(json.loads(text)["note"])
     return text

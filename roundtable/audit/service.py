@@ -74,9 +74,13 @@ class Audit:
         if found is None:
             raise NotFoundError("no such leaf")
         position, leaf_hash = found
-        (notification,) = self.ctx.app.recorder.select_notifications(start=position, limit=1)
+        stored = self.ctx.app.recorder.select_notifications(start=position, stop=position,
+                                                              limit=1)
+        # `data` is null when the event recorded at that position is no longer stored: the
+        # trail was tampered with, and `verify` names the position.
+        data = b64(event_leaf(stored[0])) if stored else None
         return {"index": index, "position": position, "leaf_hash": b64(leaf_hash),
-                "data": b64(event_leaf(notification))}
+                "data": data}
 
     def inclusion(self, caller: Caller, index: int, size: int) -> Json:
         require_auditor(caller)

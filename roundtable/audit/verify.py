@@ -127,10 +127,13 @@ def _first_uncovered(recomputed: Recomputed, intact_size: int) -> int:
     return recomputed.positions[intact_size - 1] + 1 if intact_size else 1
 
 
-def kept_checkpoint(note: str, vkey: str) -> Checkpoint:
-    """A checkpoint an auditor kept, checked against the published key."""
+def kept_checkpoint(note: str, vkey: str, origin: str) -> Checkpoint:
+    """A checkpoint an auditor kept, checked against the published key and the event log's
+    origin (a disclosure-log checkpoint is not mistaken for one of the event log)."""
     text = verify_note(note, vkey)
-    _, size, root = parse_checkpoint(text)
+    found, size, root = parse_checkpoint(text)
+    if found != origin:
+        raise NoteError(f"it is a checkpoint of {found!r}, not of the event log {origin!r}")
     return Checkpoint(EVENTS_LOG, size, root, note)
 
 
