@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -78,9 +81,42 @@ class Table:
         return response.status_code == 200
 
 
-def make_table(directory: Path, clock: Clock | None = None) -> Table:
+POSTGRES_ADMIN = os.environ.get("ROUNDTABLE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+# The suites that run on both backends (the property test has a PostgreSQL twin of its own).
+BOTH_BACKENDS = ("tests/api/",)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    path = str(metafunc.definition.path)
+    if "backend" in metafunc.fixturenames and any(part in path for part in BOTH_BACKENDS):
+        metafunc.parametrize("backend", ["sqlite", "postgres"], scope="session")
+
+
+@pytest.fixture(scope="session")
+def backend() -> str:
+    """The store a test runs on: SQLite unless the suite runs on both."""
+    return "sqlite"
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test; dropped afterwards."""
+    import psycopg
+
+    name = f"roundtable_test_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    try:
+        yield POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def make_table(directory: Path, clock: Clock | None = None, database: str | None = None) -> Table:
     clock = clock or Clock()
-    paths = Paths(directory / "data", directory / "data" / "keys")
+    paths = Paths(directory / "data", directory / "data" / "keys", database)
     built, created = initialise(
         paths, Founding("Vilvoorde", "Chair", "Prevention service", "prevention"), clock
     )
@@ -90,7 +126,13 @@ def make_table(directory: Path, clock: Clock | None = None) -> Table:
 
 
 @pytest.fixture
-def table(tmp_path: Path) -> Iterator[Table]:
+def table(tmp_path: Path, backend: str) -> Iterator[Table]:
+    if backend == "postgres":
+        with postgres_database() as url:
+            made = make_table(tmp_path, database=url)
+            yield made
+            made.built.close()
+        return
     made = make_table(tmp_path)
     yield made
     made.built.close()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -15,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from projections.db import Db
 from roundtable.bootstrap import Built, Paths, build
 from roundtable.cli import main
 from roundtable.demo import create_demo
@@ -33,7 +33,7 @@ class Demo:
         return str(self.made["chair"]["token"])
 
     @property
-    def db(self) -> sqlite3.Connection:
+    def db(self) -> Db:
         return self.built.services.ctx.queries.db
 
     def get(self, path: str, token: str | None = None) -> Any:

@@ -25,7 +25,7 @@ from domain.rules import Role, SharingRule, Tlp
 from roundtable.bootstrap import Paths
 from roundtable.context import Caller, caller_from_row
 from roundtable.setup import Founding, initialise
-from tests.conftest import Clock
+from tests.conftest import Clock, postgres_database
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 ROLES = [Role.CHAIR, Role.MEMBER, Role.MEMBER, Role.MEMBER, Role.AUDITOR, Role.POLICY]
@@ -138,13 +138,28 @@ def _replay(built: Any) -> History:
     return history
 
 
-@settings(max_examples=300, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=SLOW)
 @given(world=worlds)
 def test_permitted_view_equals_the_rule_replayed_from_scratch(world: dict[str, Any]) -> None:
+    _run(world, None)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=SLOW)
+@given(world=worlds)
+def test_permitted_view_on_postgres_equals_the_rule_replayed_from_scratch(
+    world: dict[str, Any],
+) -> None:
+    with postgres_database() as url:
+        _run(world, url)
+
+
+def _run(world: dict[str, Any], database: str | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         clock = Clock(START)
-        paths = Paths(Path(tmp) / "d", Path(tmp) / "d" / "keys")
+        paths = Paths(Path(tmp) / "d", Path(tmp) / "d" / "keys", database)
         built, created = initialise(paths, Founding("T", "Chair", "Prevention", "p"), clock)
         try:
             _check(built, created, clock, world)
