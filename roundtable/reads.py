@@ -61,10 +61,12 @@ class Reads:
     def _case_json(self, row: Row, *, with_table: bool) -> Json:
         case_id = UUID(row["id"])
         subject = self._open(case_id, "subject", row["subject"])
+        # A sealed subject whose key is gone: a store restored from before an erasure.
+        shredded = row["subject"] is not None and subject is None
         out: Json = {
             "id": row["id"],
             "reference": row["reference"],
-            "status": row["status"],
+            "status": "erased" if shredded else row["status"],
             "subject": json.loads(subject) if subject is not None else None,
             "opened_on": row["opened_on"],
             "closed_on": row["closed_on"],

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
+from domain.errors import ConflictError
 from roundtable.commands import Commands
 from roundtable.context import Context
 
@@ -26,6 +27,10 @@ def run_retention(ctx: Context, commands: Commands, *, dry_run: bool) -> list[st
         if dry_run:
             lines.append(f"would erase {label}")
         else:
-            commands.erase(UUID(row["id"]), None)
+            try:
+                commands.erase(UUID(row["id"]), None)
+            except ConflictError:  # erased meanwhile, by a chair or an overlapping run
+                lines.append(f"already erased {label}")
+                continue
             lines.append(f"erased {label}")
     return lines
