@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import random
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,8 +26,9 @@ from roundtable.sealing import CaseKeyStore, Sealer
 
 T = TypeVar("T")
 
-# A concurrent write to the same case is retried on fresh state this many times, then 409.
-WRITE_ATTEMPTS = 8
+# A concurrent write to the same case is retried on fresh state, with a growing random pause
+# so that writers racing for one case spread out, for this long; then 409.
+RETRY_SECONDS = 10.0
 
 
 class RoundTableApplication(Application[UUID]):
@@ -93,12 +96,17 @@ class Context:
 
     def retrying(self, command: Callable[[], T]) -> T:
         """Run get-check-mutate-save again on fresh state when another write got there first."""
-        for _ in range(WRITE_ATTEMPTS):
+        deadline = time.monotonic() + RETRY_SECONDS
+        pause = 0.002
+        while True:
             try:
                 return command()
             except IntegrityError:
-                self.catchup.catch_up()
-        raise ConflictError("a concurrent write could not be applied; try again")
+                if time.monotonic() > deadline:
+                    raise ConflictError(
+                        "a concurrent write could not be applied; try again") from None
+            time.sleep(random.uniform(0, pause))
+            pause = min(pause * 2, 0.1)
 
     def get(self, aggregate_id: UUID, kind: type[Any]) -> Any:
         try:

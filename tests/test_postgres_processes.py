@@ -1,0 +1,172 @@
+"""A PostgreSQL deployment as operators run it: two `serve` processes and a `project` worker."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from roundtable.paths import Paths
+from roundtable.setup import Founding, initialise
+from tests.conftest import postgres_database
+from tests.test_crash import free_port
+
+pytestmark = pytest.mark.slow
+
+
+class Process:
+    """A `roundtable` command in a child process of its own."""
+
+    def __init__(self, paths: Paths, *command: str) -> None:
+        self.paths = paths
+        self.command = command
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        assert self.paths.database is not None
+        env = {**os.environ, "ROUNDTABLE_DATABASE_URL": self.paths.database}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "roundtable.cli", *self.command, "--data",
+             str(self.paths.data)],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+
+    def kill(self) -> None:
+        assert self.process is not None
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=15)
+
+
+class Api(Process):
+    def __init__(self, paths: Paths) -> None:
+        self.port = free_port()
+        super().__init__(paths, "serve", "--port", str(self.port))
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        super().start()
+        deadline = time.monotonic() + 30
+        with httpx.Client(timeout=1) as probe:
+            while time.monotonic() < deadline:
+                try:
+                    probe.get(f"{self.url}/v1/audit/key")
+                    return
+                except httpx.TransportError:
+                    time.sleep(0.1)
+        raise AssertionError("the API process did not start")
+
+
+class Deployment:
+    def __init__(self, paths: Paths, token: str) -> None:
+        self.worker = Process(paths, "project")
+        self.apis = [Api(paths), Api(paths)]
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def client(self, which: int) -> httpx.Client:
+        return httpx.Client(base_url=self.apis[which].url, headers=self.headers, timeout=30)
+
+
+@pytest.fixture
+def deployment(tmp_path: Path) -> Iterator[Deployment]:
+    with postgres_database() as url:
+        paths = Paths(tmp_path / "data", tmp_path / "data" / "keys", url)
+        built, created = initialise(paths, Founding("T", "Chair", "Prevention", "prevention"))
+        built.close()
+        made = Deployment(paths, created["token"])
+        made.worker.start()
+        for api in made.apis:
+            api.start()
+        try:
+            yield made
+        finally:
+            for process in (*made.apis, made.worker):
+                process.stop()
+
+
+def open_case(client: httpx.Client) -> str:
+    response = client.post("/v1/cases", json={"subject": {"name": "S"}})
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+def contribute(client: httpx.Client, case_id: str, text: str) -> httpx.Response:
+    return client.post(f"/v1/cases/{case_id}/contributions", json={"text": text, "tlp": "AMBER"})
+
+
+def test_a_write_on_one_process_is_read_on_the_other_with_min_position(
+    deployment: Deployment,
+) -> None:
+    with deployment.client(0) as first, deployment.client(1) as second:
+        case_id = open_case(first)
+        written = contribute(first, case_id, "seen on one process").json()
+        answer = second.get(f"/v1/contributions/{written['id']}",
+                            headers={"X-Min-Position": str(written["position"])})
+        assert answer.status_code == 200
+        assert answer.json()["text"] == "seen on one process"
+
+
+def test_a_position_the_views_never_reach_answers_503(deployment: Deployment) -> None:
+    with deployment.client(1) as second:
+        answer = second.get("/v1/cases", headers={"X-Min-Position": "1000000"})
+        assert answer.status_code == 503
+
+
+def test_eighty_concurrent_writes_through_both_processes_are_visible_exactly_once(
+    deployment: Deployment,
+) -> None:
+    with deployment.client(0) as first, deployment.client(1) as second:
+        case_id = open_case(first)
+        acknowledged: list[str] = []
+        lock = threading.Lock()
+
+        def write(client: httpx.Client, worker: int) -> None:
+            for n in range(10):
+                response = contribute(client, case_id, f"note {worker}-{n}")
+                assert response.status_code == 201, response.text
+                with lock:
+                    acknowledged.append(response.json()["id"])
+
+        threads = [threading.Thread(target=write, args=((first, second)[i % 2], i))
+                   for i in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(acknowledged) == 80
+        for client in (first, second):
+            listed = [c["id"] for c in client.get(f"/v1/cases/{case_id}/contributions").json()]
+            assert sorted(listed) == sorted(acknowledged)
+
+
+def test_killing_an_api_process_or_the_worker_loses_nothing(deployment: Deployment) -> None:
+    with deployment.client(0) as first, deployment.client(1) as second:
+        case_id = open_case(first)
+        before = [contribute(first, case_id, f"before {n}").json() for n in range(5)]
+        deployment.worker.kill()
+        # Writes while the worker is down are stored; the views wait for the worker.
+        during = [contribute(second, case_id, f"during {n}") for n in range(3)]
+        assert all(r.status_code == 201 for r in during)
+        deployment.apis[0].kill()
+        deployment.worker.start()
+        deployment.apis[0].start()
+        last = max(r.json()["position"] for r in during)
+        listed = first.get(f"/v1/cases/{case_id}/contributions",
+                           headers={"X-Min-Position": str(last)}).json()
+        expected = [c["id"] for c in before] + [r.json()["id"] for r in during]
+        assert sorted(c["id"] for c in listed) == sorted(expected)
+        assert len({c["id"] for c in listed}) == len(listed)
+        verified = first.get("/v1/audit/verify").json()
+        assert verified["ok"], verified
