@@ -163,6 +163,16 @@ class Queries:
             out.append((person.id, decision))
         return sorted(out, key=lambda pair: str(pair[0]))
 
+    def organisation_may_act(
+        self, organisation_id: UUID, contribution_id: UUID, now: datetime
+    ) -> bool:
+        """Someone of the organisation may act on the contribution now (sees it, may act)."""
+        return self.db.execute(
+            "SELECT 1 FROM permitted p JOIN people u ON u.id=p.person_id "
+            "WHERE p.contribution_id=? AND u.organisation_id=? AND p.may_act=1 AND "
+            "(p.expires_us IS NULL OR p.expires_us >= ?) LIMIT 1",
+            (str(contribution_id), str(organisation_id), _us(now))).fetchone() is not None
+
     def contribution_facts(self, contribution_id: ContributionId) -> Any:
         found = facts.contributions(self.db, "id=?", (str(contribution_id),))
         return found[0] if found else None

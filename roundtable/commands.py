@@ -288,7 +288,11 @@ class Commands:
         now = self.ctx.clock()
         for index, contribution_id in enumerate(based_on):
             row = self.ctx.queries.contribution_for(caller.facts, contribution_id, now)
-            if row is None or not _grounds(row, case_id, assignee_id):
+            if (
+                row is None
+                or not _grounds(row, case_id, assignee_id)
+                or not self.ctx.queries.organisation_may_act(assignee_id, contribution_id, now)
+            ):
                 raise InvalidError(
                     ("body", "based_on", str(index)),
                     f"contribution {contribution_id} cannot ground an action for this assignee",
