@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,62 +12,15 @@ import pytest
 from roundtable.paths import Paths
 from roundtable.setup import Founding, initialise
 from tests.conftest import postgres_database
-from tests.test_crash import free_port
+from tests.processes import Process, Server
 
 pytestmark = pytest.mark.slow
-
-
-class Process:
-    """A `roundtable` command in a child process of its own."""
-
-    def __init__(self, paths: Paths, *command: str) -> None:
-        self.paths = paths
-        self.command = command
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        assert self.paths.database is not None
-        env = {**os.environ, "ROUNDTABLE_DATABASE_URL": self.paths.database}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "roundtable.cli", *self.command, "--data",
-             str(self.paths.data)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-
-    def kill(self) -> None:
-        assert self.process is not None
-        os.kill(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=15)
-
-
-class Api(Process):
-    def __init__(self, paths: Paths) -> None:
-        self.port = free_port()
-        super().__init__(paths, "serve", "--port", str(self.port))
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        super().start()
-        deadline = time.monotonic() + 30
-        with httpx.Client(timeout=1) as probe:
-            while time.monotonic() < deadline:
-                try:
-                    probe.get(f"{self.url}/v1/audit/key")
-                    return
-                except httpx.TransportError:
-                    time.sleep(0.1)
-        raise AssertionError("the API process did not start")
 
 
 class Deployment:
     def __init__(self, paths: Paths, token: str) -> None:
         self.worker = Process(paths, "project")
-        self.apis = [Api(paths), Api(paths)]
+        self.apis = [Server(paths), Server(paths)]
         self.headers = {"Authorization": f"Bearer {token}"}
 
     def client(self, which: int) -> httpx.Client:

@@ -5,13 +5,9 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
@@ -24,6 +20,9 @@ import httpx
 from roundtable.bootstrap import Paths
 from roundtable.sealing import CaseKeyStore, load_key_encryption_key
 from tests.conftest import Table
+from tests.processes import Server, child_env, free_port
+
+__all__ = ["Server", "child_env", "free_port"]
 
 
 def secret(label: str) -> str:
@@ -101,71 +100,12 @@ def snapshot(paths: Paths, into: Path) -> None:
             src.close()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def child_env() -> dict[str, str]:
-    """The environment of a child process: the embedded store, wherever the tests run."""
-    unset = ("ROUNDTABLE_DATABASE_URL", "ROUNDTABLE_DATA", "ROUNDTABLE_KEYS")
-    return {k: v for k, v in os.environ.items() if k not in unset}
-
-
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
     """`roundtable ARGS` in a child process, as an operator (or cron) runs it."""
     return subprocess.run(
         [sys.executable, "-m", "roundtable.cli", *args], capture_output=True, text=True,
         timeout=60, env=child_env(),
     )
-
-
-class Server:
-    """`roundtable serve` in a child process; everything it prints goes to `log_path`."""
-
-    def __init__(self, paths: Paths, log_path: Path) -> None:
-        self.paths = paths
-        self.log_path = log_path
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "roundtable.cli", "serve", "--data",
-                 str(self.paths.data), "--port", str(self.port)],
-                stdout=log, stderr=subprocess.STDOUT, env=child_env(),
-            )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"the server exited: {self.log()}")
-            try:
-                with httpx.Client(timeout=1) as probe:
-                    probe.get(f"{self.url}/v1/audit/key")
-                return
-            except httpx.TransportError:
-                time.sleep(0.05)
-        raise AssertionError("the server did not start")
-
-    def client(self, token: str) -> httpx.Client:
-        return httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {token}"},
-                            timeout=30)
-
-    def kill(self) -> None:
-        assert self.process is not None
-        os.kill(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
 
 
 def ok(response: httpx.Response, status: int = 200) -> Any:
