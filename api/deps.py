@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from roundtable.audit.service import Audit
@@ -27,7 +28,7 @@ class Services:
     audit: Audit
 
 
-def services(request: Request) -> Services:
+async def services(request: Request) -> Services:
     found: Services = request.app.state.services
     return found
 
@@ -46,14 +47,19 @@ def current_caller(
 CallerDep = Annotated[Caller, Depends(current_caller)]
 
 
-def min_position(
+async def min_position(
     svc: ServicesDep,
     _caller: CallerDep,  # authenticate first: no token is a 401 at once, never a 5 s wait
     x_min_position: Annotated[int | None, Header(ge=0)] = None,
 ) -> None:
-    """Answer only once the views include position N (within 5 s, else 503)."""
-    if x_min_position is None:
-        return
+    """Answer only once the views include position N (within 5 s, else 503).
+
+    Async, so that the common case (no header) costs no trip to the thread pool."""
+    if x_min_position is not None:
+        await run_in_threadpool(_wait_for, svc, x_min_position)
+
+
+def _wait_for(svc: Services, x_min_position: int) -> None:
     deadline = time.monotonic() + MIN_POSITION_WAIT_SECONDS
     while svc.ctx.catchup.catch_up() < x_min_position:
         if time.monotonic() > deadline:

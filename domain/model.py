@@ -7,7 +7,6 @@ Guards come first and raise domain errors; the event names the command's past te
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -145,25 +144,6 @@ class Meeting(Aggregate):
         self.present = list(person_ids)
 
 
-@dataclass
-class Contribution:
-    """A contribution inside its case: its content never changes, its sharing may."""
-
-    id: UUID
-    contributor_id: UUID
-    owner_id: UUID
-    rule: dict[str, Any]
-    withdrawn: bool = False
-
-
-@dataclass
-class Action:
-    id: UUID
-    assignee_id: UUID
-    based_on: list[UUID]
-    completed: bool = False
-
-
 class Case(Aggregate):
     class Opened(Aggregate.Created):
         reference: str
@@ -230,8 +210,10 @@ class Case(Aggregate):
         self.reference = reference
         self.status = "open"
         self.table: list[UUID] = []
-        self.contributions: dict[UUID, Contribution] = {}
-        self.actions: dict[UUID, Action] = {}
+        # Only what the guards need, keyed by str(id) and JSON-native, so that the case can be
+        # snapshotted: contribution -> withdrawn, action -> completed.
+        self.withdrawn: dict[str, bool] = {}
+        self.completed: dict[str, bool] = {}
 
     # --- guards
 
@@ -239,16 +221,13 @@ class Case(Aggregate):
         if self.status != "open":
             raise ConflictError(f"the case is {self.status}")
 
-    def contribution(self, contribution_id: UUID) -> Contribution:
-        try:
-            return self.contributions[contribution_id]
-        except KeyError:
-            raise NotFoundError("no such contribution") from None
-
     def check_sharing_changeable(self, contribution_id: UUID) -> None:
         if self.status == "erased":
             raise ConflictError("the case is erased")
-        if self.contribution(contribution_id).withdrawn:
+        withdrawn = self.withdrawn.get(str(contribution_id))
+        if withdrawn is None:
+            raise NotFoundError("no such contribution")
+        if withdrawn:
             raise ConflictError("the contribution is withdrawn")
 
     # --- commands
@@ -296,9 +275,7 @@ class Case(Aggregate):
         rule: dict[str, Any],
         actor: Actor,
     ) -> None:
-        self.contributions[contribution_id] = Contribution(
-            contribution_id, contributor_id, owner_id, rule
-        )
+        self.withdrawn[str(contribution_id)] = False
 
     def change_sharing(self, contribution_id: UUID, rule: dict[str, Any], actor: Actor) -> None:
         self.check_sharing_changeable(contribution_id)
@@ -306,7 +283,7 @@ class Case(Aggregate):
 
     @event(SharingChanged)
     def _sharing_changed(self, contribution_id: UUID, rule: dict[str, Any], actor: Actor) -> None:
-        self.contributions[contribution_id].rule = rule
+        """The rule lives in the event and the views; the guards need nothing of it."""
 
     def withdraw(self, contribution_id: UUID, actor: Actor) -> None:
         self.check_sharing_changeable(contribution_id)
@@ -314,7 +291,7 @@ class Case(Aggregate):
 
     @event(ContributionWithdrawn)
     def _withdrawn(self, contribution_id: UUID, actor: Actor) -> None:
-        self.contributions[contribution_id].withdrawn = True
+        self.withdrawn[str(contribution_id)] = True
 
     def agree_action(
         self,
@@ -338,20 +315,20 @@ class Case(Aggregate):
         based_on: list[UUID],
         actor: Actor,
     ) -> None:
-        self.actions[action_id] = Action(action_id, assignee_id, list(based_on))
+        self.completed[str(action_id)] = False
 
     def complete_action(self, action_id: UUID, actor: Actor) -> None:
         if self.status == "erased":
             raise ConflictError("the case is erased")
-        if action_id not in self.actions:
+        if str(action_id) not in self.completed:
             raise NotFoundError("no such action")
-        if self.actions[action_id].completed:
+        if self.completed[str(action_id)]:
             raise ConflictError("the action is already completed")
         self._action_completed(action_id, actor)
 
     @event(ActionCompleted)
     def _action_completed(self, action_id: UUID, actor: Actor) -> None:
-        self.actions[action_id].completed = True
+        self.completed[str(action_id)] = True
 
     def close(self, reason: str, closed_on: str, actor: Actor) -> None:
         self.check_writable()

@@ -37,7 +37,7 @@ class Catchup:
         recorder: ApplicationRecorder,
         mapper: Mapper[Any],
         sinks: Sequence[Sink] = (),
-        batch_size: int = 500,
+        batch_size: int = 2000,
     ) -> None:
         self.store = store
         self.recorder = recorder

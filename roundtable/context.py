@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -18,6 +18,7 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.errors import ConflictError, NotFoundError
 from domain.ids import OrganisationId, PersonId, Position
+from domain.model import Case
 from domain.rules import PersonFacts, Role
 from projections.facts import person_from_row
 from projections.queries import Queries, Row
@@ -32,9 +33,16 @@ RETRY_SECONDS = 10.0
 
 
 class RoundTableApplication(Application[UUID]):
-    """The event store: aggregates in, positions out."""
+    """The event store: aggregates in, positions out.
+
+    A case is snapshotted every 50 events, so a command on a long-running case replays at most
+    50 events instead of its whole history. Snapshots hold the guards' state only (ids and
+    flags, no personal data) and live apart from the notification log: they are not events,
+    take no position and are not in the audit tree.
+    """
 
     name = "RoundTable"
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Case: 50}
 
 
 class Unauthenticated(Exception):

@@ -7,6 +7,7 @@ leaves (LED art. 25).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, Protocol
 from uuid import UUID
@@ -87,7 +88,8 @@ class Reads:
         if self.ctx.queries.case_for(caller.facts, case_id) is None:
             raise NotFoundError("no such case")
         rows = self.ctx.queries.contributions_for(caller.facts, case_id, self.ctx.clock())
-        shown = [self._contribution_json(r) for r in rows]
+        opener = self.ctx.sealer.opener(case_id)  # one key look-up for the page
+        shown = [self._contribution_json(r, opener) for r in rows]
         self._disclose(caller, shown, endpoint, case_id)
         return shown
 
@@ -106,10 +108,14 @@ class Reads:
         if ids:
             self.disclosures.record(caller.id, ids, endpoint, case_id)
 
-    def _contribution_json(self, row: Row) -> Json:
+    def _contribution_json(
+        self, row: Row, opener: Callable[[str, str], str | None] | None = None
+    ) -> Json:
         rule = row["rule"]
         sees_owner = bool(row["sees_owner"])
-        text = self._open(UUID(row["case_id"]), f"contribution:{row['id']}", row["text"])
+        opener = opener or self.ctx.sealer.opener(UUID(row["case_id"]))
+        sealed = row["text"]
+        text = opener(f"contribution:{row['id']}", sealed) if sealed is not None else None
         return {
             "id": row["id"],
             "case_id": row["case_id"],

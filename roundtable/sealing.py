@@ -19,7 +19,7 @@ import os
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -592,21 +592,29 @@ class Sealer:
         return _SEALED_PREFIX + base64.urlsafe_b64encode(sealed).decode("ascii")
 
     def open(self, case_id: UUID, purpose: str, sealed: str) -> str | None:
+        return self.opener(case_id)(purpose, sealed)
+
+    def opener(self, case_id: UUID) -> Callable[[str, str], str | None]:
+        """Opens many values of one case with one key look-up (a page of contributions)."""
         try:
             key = self._keys.get(case_id)
         except CaseKeyMissing:
-            return None  # erased: the data is gone for good, which is not an error
-        blob = _decode_sealed(sealed)
-        try:
-            data = AESGCM(key).decrypt(
-                blob[:_NONCE_BYTES], blob[_NONCE_BYTES:], _seal_aad(case_id, purpose)
-            )
-        except InvalidTag:
-            raise ValueError(
-                f"a sealed {purpose!r} value of case {case_id} does not open: "
-                "it was altered, or sealed for another case or purpose"
-            ) from None
-        return data.decode("utf-8")
+            return lambda _purpose, _sealed: None  # erased: gone for good, not an error
+        return lambda purpose, sealed: _open_with(key, case_id, purpose, sealed)
+
+
+def _open_with(key: bytes, case_id: UUID, purpose: str, sealed: str) -> str:
+    blob = _decode_sealed(sealed)
+    try:
+        data = AESGCM(key).decrypt(
+            blob[:_NONCE_BYTES], blob[_NONCE_BYTES:], _seal_aad(case_id, purpose)
+        )
+    except InvalidTag:
+        raise ValueError(
+            f"a sealed {purpose!r} value of case {case_id} does not open: "
+            "it was altered, or sealed for another case or purpose"
+        ) from None
+    return data.decode("utf-8")
 
 
 def _seal_aad(case_id: UUID, purpose: str) -> bytes:

@@ -1,0 +1,299 @@
+"""Benchmark of the embedded SQLite default, every figure next to a baseline measured in the same
+run (a bare FastAPI app served the same way, raw eventsourcing saves, raw log reads, SHA-256).
+Prints a table and a JSON line: .venv/bin/python scripts/bench.py [--quick]"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import httpx
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate
+
+from domain.model import Case
+from domain.rules import Role, SharingRule, Tlp
+from roundtable.auditing import open_trail, open_views
+from roundtable.bootstrap import Built, Paths, build
+from roundtable.commands import parse_rule
+from roundtable.setup import Founding, initialise
+
+THREADS = 4
+TARGETS = {"writes/bare": ">=0.3", "reads/bare small": ">=0.5", "reads/bare large": ">=0.5",
+           "p99 large/small": "<=1.5", "rebuild/raw read": ">=0.3", "verify/raw hashing": ">=0.5"}
+BARE_APP = '''import sys, uvicorn
+from fastapi import FastAPI
+app, Z = FastAPI(), "0" * 36
+ITEMS = [{"id": Z, "case_id": Z, "text": "note 1", "tlp": "AMBER", "owner": {"organisation_id":
+    Z, "person_id": Z}, "created_at": "2025-01-01T00:00:00+00:00", "may_act": False,
+    "withdrawn": False, "expires_at": None, "anonymous": False, "sharing": None}] * 20
+@app.post("/items", status_code=201)
+def create(body: dict) -> dict:
+    return {"id": Z, "position": 1}
+@app.get("/items")
+def items() -> list[dict]:
+    return ITEMS
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="info")
+'''
+Request = Callable[[httpx.Client, int], httpx.Response]
+
+
+class Child:
+    """A server in a child process on 127.0.0.1: the service as an operator runs it, or bare."""
+
+    def __init__(self, args: list[str], probe: str) -> None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port, self.url = str(s.getsockname()[1]), f"http://127.0.0.1:{s.getsockname()[1]}"
+        self.process = subprocess.Popen([sys.executable, *args, port],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(600):  # 60 s at most
+            try:
+                httpx.get(self.url + probe, timeout=1)
+                return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"{args} did not start")
+
+    def peak_rss_mib(self) -> float:
+        status = Path(f"/proc/{self.process.pid}/status").read_text().splitlines()
+        return next(int(x.split()[1]) / 1024 for x in status if x.startswith("VmHWM:"))
+
+    def stop(self) -> None:
+        self.process.terminate()  # nothing happens if it has ended
+        self.process.wait(timeout=15)
+
+
+def hammer(url: str, token: str | None, request: Request, secs: float) -> dict[str, float]:
+    """THREADS clients, each on its own keep-alive connection, for `secs`: rate and latency."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    start = threading.Barrier(THREADS + 1, timeout=60)
+
+    def client(n: int) -> list[float]:
+        latencies: list[float] = []
+        with httpx.Client(base_url=url, headers=headers, timeout=30) as c:
+            try:
+                request(c, n).raise_for_status()  # connected before the clock starts
+            finally:
+                start.wait()
+            end = time.perf_counter() + secs
+            while (t0 := time.perf_counter()) < end and len(latencies) < 1_000_000:
+                request(c, n).raise_for_status()
+                latencies.append(time.perf_counter() - t0)
+        return latencies
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        futures = [pool.submit(client, n) for n in range(THREADS)]
+        start.wait()
+        t0 = time.perf_counter()
+    elapsed = time.perf_counter() - t0
+    every = sorted(x for f in futures for x in f.result())
+    return {"rate": len(every) / elapsed, "p50": every[len(every) // 2] * 1000,
+            "p99": every[min(len(every) - 1, int(len(every) * 0.99))] * 1000}
+
+
+def found(paths: Paths, contributions: int, write_cases: int) -> dict[str, Any]:
+    """A round table, organisations A and B with a member each, both on the read case (20 AMBER
+    contributions of B's member: the page A's member reads), A on the write cases; filled."""
+    built, created = initialise(paths, Founding("Bench", "Chair", "Prevention", "prevention"))
+    ctx, cmd = built.services.ctx, built.services.commands
+    chair = ctx.authenticate(created["token"])
+    orgs = [cmd.register_organisation(chair, n, "s", "formal", False).id for n in ("A", "B")]
+    tokens = [cmd.register_person(chair, f"M{o}", o, Role.MEMBER)[1] for o in orgs]
+    member, other = (ctx.authenticate(t) for t in tokens)
+    case_id = cmd.open_case(chair, "Subject", 2001, None)[0].id
+    writing = [cmd.open_case(chair, "W", None, None)[0].id for _ in range(write_cases)]
+    for case, org in [(case_id, orgs[1]), *((c, orgs[0]) for c in (case_id, *writing))]:
+        cmd.join_case(chair, case, org)
+    for i in range(20):
+        cmd.contribute(other, case_id, f"note {i}", parse_rule({"tlp": "AMBER"}))
+    info = {"member": tokens[0], "case": str(case_id), "writing": [str(c) for c in writing],
+            "orgs": orgs, "people": [(member.id, orgs[0]), (other.id, orgs[1])],
+            "chair_id": chair.id}
+    fill(built, info, contributions)
+    built.close()
+    return info
+
+
+def fill(built: Built, info: dict[str, Any], total: int, per_case: int = 100) -> float:
+    """Top up to `total` contributions: cases of `per_case` AMBER contributions, A and B on the
+    table, saved 10 cases at a time, then the projections caught up. Returns seconds."""
+    ctx = built.services.ctx
+    have = ctx.queries.db.execute("SELECT COUNT(*) FROM contributions").fetchone()[0]
+    rule, seal, batch, t0 = SharingRule(Tlp.AMBER).to_json(), ctx.sealer.seal, [], time.time()
+    for _ in range(-(-(total - have) // per_case)):  # as many cases as it takes
+        case_id = uuid.uuid4()
+        ctx.keys.create(case_id)
+        case = Case(id=case_id, reference=f"RT-FILL-{have}", opened_on="2025-01-01",
+                    subject=seal(case_id, "subject", '{"name": "F", "birth_year": null}'),
+                    summary=None, actor=info["chair_id"])
+        for org in info["orgs"]:
+            case.join(org, info["chair_id"])
+        for k in range(min(per_case, total - have)):
+            person, org = info["people"][k % 2]
+            cid = uuid.uuid4()
+            case.contribute(cid, person, org, seal(case_id, f"contribution:{cid}", f"f {k}"),
+                            rule, person)
+            have += 1
+        batch.append(case)
+        if len(batch) == 10 or have >= total:
+            ctx.app.save(*batch)
+            batch = []
+    ctx.catchup.catch_up()
+    return time.time() - t0
+
+
+def reads(services: list[Child], bare: Child, info: dict[str, Any], reps: int, secs: float,
+          ) -> list[dict[str, float]]:
+    """The permitted view as A's member (disclosure logged) from each service, and bare GET,
+    interleaved so that a noisy neighbour hits all alike; the first round is a warm-up."""
+    path = f"/v1/cases/{info['case']}/contributions"
+    for service in services:
+        shown = httpx.get(service.url + path, headers={"Authorization": f"Bearer {info['member']}"})
+        assert len(shown.json()) == 20, shown.text
+    runs = [[hammer(s.url, info["member"], lambda c, n: c.get(path), secs) for s in services]
+            + [hammer(bare.url, None, lambda c, n: c.get("/items"), secs)]
+            for _ in range(reps + 1)][1:]
+    return [{k: statistics.median(run[i][k] for run in runs) for k in runs[0][i]}
+            for i in range(len(services) + 1)]
+
+
+def writes(service: Child, bare: Child, info: dict[str, Any], reps: int, secs: float,
+           ) -> list[float]:
+    """Each client thread writes to a case of its own (fresh each repetition): no conflicts.
+    Raw: one small event (a new aggregate) per save, on an SQLite file set up as the service's."""
+    body = {"text": "a note of some length, as partners write them", "tlp": "AMBER"}
+    runs = []
+    for rep in range(reps):
+        cases = info["writing"][rep * THREADS:(rep + 1) * THREADS]
+        runs.append([hammer(service.url, info["member"], lambda c, n, cases=cases: c.post(
+            f"/v1/cases/{cases[n]}/contributions", json=body), secs)["rate"],
+            hammer(bare.url, None, lambda c, n: c.post("/items", json=body), secs)["rate"]])
+        with tempfile.TemporaryDirectory() as tmp:
+            app: Application[Any] = Application(env={
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_LOCK_TIMEOUT": "30",
+                "SQLITE_DBNAME": f"{tmp}/raw.sqlite"})
+            count, t0 = 0, time.perf_counter()
+            while time.perf_counter() - t0 < secs and count < 1_000_000:
+                app.save(Aggregate())
+                count += 1
+            runs[-1].append(count / (time.perf_counter() - t0))
+            app.close()
+    return [statistics.median(run[i] for run in runs) for i in (0, 1, 2)]
+
+
+def log_rate(app: Application[Any], batch: int, each: Callable[[Any], Any]) -> float:
+    """Notifications read per second, in batches of `batch`, `each` applied to every one."""
+    count, after, t0 = 0, 0, time.perf_counter()
+    for _ in range(10_000_000 // batch):
+        got = app.recorder.select_notifications(start=after, limit=batch,
+                                                inclusive_of_start=False)
+        for notification in got:
+            each(notification)
+        count, after = count + len(got), got[-1].id if got else after
+        if len(got) < batch:
+            break
+    return count / (time.perf_counter() - t0)
+
+
+def offline(paths: Paths, reps: int) -> dict[str, float]:
+    """Rebuild every projection from scratch (views.sqlite deleted) against reading the log in
+    Catchup's batches (500); `Trail.verify` (events and disclosures) against reading every stored
+    state in verify's batches (10k) and SHA-256 of each."""
+    out: dict[str, list[float]] = {k: [] for k in ("rebuild", "raw_read", "verify", "raw_hash")}
+    with open_trail(paths) as trail:
+        for _ in range(reps):
+            out["raw_read"].append(log_rate(trail.app, 500, lambda n: None))
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{paths.views}{suffix}").unlink(missing_ok=True)
+            trail.views, trail.catchup = open_views(trail.app, paths)
+            t0 = time.perf_counter()
+            out["rebuild"].append(trail.catchup.catch_up() / (time.perf_counter() - t0))
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            events, disclosures = trail.verify(None)
+            out["verify"].append((events.length + disclosures.length) / (time.perf_counter() - t0))
+            assert (events.ok, disclosures.ok) == (True, True), (events, disclosures)
+            out["raw_hash"].append(log_rate(trail.app, 10_000,
+                                            lambda n: hashlib.sha256(n.state).digest()))
+    return {**{k: statistics.median(v) for k, v in out.items()},
+            "events": events.length, "disclosures": disclosures.length}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10k contributions, short runs")
+    args = parser.parse_args()
+    small, large = 1_000, 10_000 if args.quick else 100_000
+    (reps, secs), started, r = (2, 1.0) if args.quick else (3, 4.0), time.perf_counter(), {}
+    with tempfile.TemporaryDirectory(prefix="rt-bench-") as tmp:
+        (Path(tmp) / "bare.py").write_text(BARE_APP)
+        one, big = (Paths(Path(tmp) / d, Path(tmp) / d / "keys") for d in ("small", "large"))
+        info = found(one, small, reps * THREADS)
+        shutil.copytree(one.data, big.data)  # the same store, then filled up to `large`
+        with closing(build(big)) as built:
+            r["load_seconds"] = fill(built, info, large)
+        children = [Child([f"{tmp}/bare.py"], "/items")]
+        try:
+            for paths in (one, big):
+                children.append(Child(["-m", "roundtable.cli", "serve", "--data", str(paths.data),
+                                       "--port"], "/v1/me"))
+            bare, service, large_service = children
+            r["read_small"], r["read_large"], r["bare_read"] = reads(
+                [service, large_service], bare, info, reps, secs)
+            r["rss_mib"], r["bare_rss_mib"] = large_service.peak_rss_mib(), bare.peak_rss_mib()
+            r["writes"], r["bare_writes"], r["raw_saves"] = writes(service, bare, info, reps, secs)
+        finally:
+            for child in children:
+                child.stop()
+        r.update(offline(big, reps))
+    report(r, small, large, round(time.perf_counter() - started, 1))
+
+
+def report(r: dict[str, Any], small: int, large: int, seconds: float) -> None:
+    rs, rl, b = r["read_small"], r["read_large"], r["bare_read"]
+    rows = [  # measure, value, baseline's name, baseline, ratio's name
+        ("contribution writes/s (HTTP)", r["writes"], "bare POST", r["bare_writes"], "writes/bare"),
+        ("  the same", r["writes"], "raw ES saves/s", r["raw_saves"], "writes/raw saves"),
+        (f"reads/s @{small}", rs["rate"], "bare GET", b["rate"], "reads/bare small"),
+        (f"  p50 ms @{small}", rs["p50"], "bare GET", b["p50"], ""),
+        (f"  p99 ms @{small}", rs["p99"], "bare GET", b["p99"], ""),
+        (f"reads/s @{large}", rl["rate"], "bare GET", b["rate"], "reads/bare large"),
+        (f"  p50 ms @{large}", rl["p50"], "bare GET", b["p50"], ""),
+        (f"  p99 ms @{large}", rl["p99"], f"p99 @{small}", rs["p99"], "p99 large/small"),
+        ("rebuild events/s", r["rebuild"], "raw log read", r["raw_read"], "rebuild/raw read"),
+        ("verify entries/s", r["verify"], "read+SHA-256", r["raw_hash"], "verify/raw hashing"),
+        (f"server peak RSS MiB @{large}", r["rss_mib"], "bare server", r["bare_rss_mib"], ""),
+    ]
+    ratios = {key: round(value / base, 3) for _, value, _, base, key in rows if key}
+    met = {k: (ratios[k] - float(t[2:])) * (1 if t[0] == ">" else -1) >= 0
+           for k, t in TARGETS.items()}
+    print(f"{'measure':30} {'roundtable':>11}  {'baseline':14} {'value':>10} {'ratio':>6}  target")
+    for name, value, base_name, base, key in rows:
+        verdict = f"{TARGETS[key]} {'ok' if met[key] else 'MISS'}" if key in TARGETS else ""
+        print(f"{name:30} {value:11.1f}  {base_name:14} {base:10.1f} {value / base:6.2f}  "
+              f"{verdict}".rstrip())
+    print(f"({THREADS} client threads; {r['events']} events, {r['disclosures']} disclosures; load "
+          f"of {large} contributions {r['load_seconds']:.1f} s; {seconds:.0f} s in all)")
+    print(json.dumps({"contributions": [small, large], "threads": THREADS, "results": r,
+                      "ratios": ratios, "targets": TARGETS, "met": met, "seconds": seconds}))
+
+
+if __name__ == "__main__":
+    main()
