@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import shutil
 import socket
 import statistics
@@ -16,13 +17,14 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
 
@@ -31,6 +33,7 @@ from domain.rules import Role, SharingRule, Tlp
 from roundtable.auditing import open_trail, open_views
 from roundtable.bootstrap import Built, Paths, build
 from roundtable.commands import parse_rule
+from roundtable.paths import event_store_env
 from roundtable.setup import Founding, initialise
 
 THREADS = 4
@@ -56,11 +59,12 @@ Request = Callable[[httpx.Client, int], httpx.Response]
 class Child:
     """A server in a child process on 127.0.0.1: the service as an operator runs it, or bare."""
 
-    def __init__(self, args: list[str], probe: str) -> None:
+    def __init__(self, args: list[str], probe: str, database: str | None = None) -> None:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port, self.url = str(s.getsockname()[1]), f"http://127.0.0.1:{s.getsockname()[1]}"
-        self.process = subprocess.Popen([sys.executable, *args, port],
+        env = {**os.environ, **({"ROUNDTABLE_DATABASE_URL": database} if database else {})}
+        self.process = subprocess.Popen([sys.executable, *args, port], env=env,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(600):  # 60 s at most
             try:
@@ -175,7 +179,7 @@ def reads(services: list[Child], bare: Child, info: dict[str, Any], reps: int, s
 
 
 def writes(service: Child, bare: Child, info: dict[str, Any], reps: int, secs: float,
-           ) -> list[float]:
+           raw_env: Callable[[str], dict[str, str]]) -> list[float]:
     """Each client thread writes to a case of its own (fresh each repetition): no conflicts.
     Raw: one small event (a new aggregate) per save, on an SQLite file set up as the service's."""
     body = {"text": "a note of some length, as partners write them", "tlp": "AMBER"}
@@ -186,9 +190,7 @@ def writes(service: Child, bare: Child, info: dict[str, Any], reps: int, secs: f
             f"/v1/cases/{cases[n]}/contributions", json=body), secs)["rate"],
             hammer(bare.url, None, lambda c, n: c.post("/items", json=body), secs)["rate"]])
         with tempfile.TemporaryDirectory() as tmp:
-            app: Application[Any] = Application(env={
-                "PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_LOCK_TIMEOUT": "30",
-                "SQLITE_DBNAME": f"{tmp}/raw.sqlite"})
+            app: Application[Any] = Application(env=raw_env(tmp))
             count, t0 = 0, time.perf_counter()
             while time.perf_counter() - t0 < secs and count < 1_000_000:
                 app.save(Aggregate())
@@ -212,6 +214,19 @@ def log_rate(app: Application[Any], batch: int, each: Callable[[Any], Any]) -> f
     return count / (time.perf_counter() - t0)
 
 
+def drop_views(paths: Paths) -> None:
+    """Every read model gone (the events stay): SQLite's file, or PostgreSQL's view tables."""
+    if paths.database is None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{paths.views}{suffix}").unlink(missing_ok=True)
+        return
+    with psycopg.connect(paths.database, autocommit=True) as db:
+        tables = [r[0] for r in db.execute("SELECT tablename FROM pg_tables WHERE schemaname="
+                                           "'public' AND tablename NOT LIKE 'roundtable%'")]
+        for table in tables:
+            db.execute(f"DROP TABLE {table}")
+
+
 def offline(paths: Paths, reps: int) -> dict[str, float]:
     """Rebuild every projection from scratch (views.sqlite deleted) against reading the log in
     Catchup's batches (500); `Trail.verify` (events and disclosures) against reading every stored
@@ -220,8 +235,7 @@ def offline(paths: Paths, reps: int) -> dict[str, float]:
     with open_trail(paths) as trail:
         for _ in range(reps):
             out["raw_read"].append(log_rate(trail.app, 500, lambda n: None))
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{paths.views}{suffix}").unlink(missing_ok=True)
+            drop_views(paths)
             trail.views, trail.catchup = open_views(trail.app, paths)
             t0 = time.perf_counter()
             out["rebuild"].append(trail.catchup.catch_up() / (time.perf_counter() - t0))
@@ -239,34 +253,82 @@ def offline(paths: Paths, reps: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10k contributions, short runs")
+    parser.add_argument("--database", help="a PostgreSQL server's admin URL (e.g. postgresql://"
+                        "postgres@127.0.0.1:5432/postgres): measure on PostgreSQL, API "
+                        "processes with a projection worker each")
     args = parser.parse_args()
+    with databases(args.database) as database:
+        run(args, database)
+
+
+@contextmanager
+def databases(admin: str | None) -> Iterator[Callable[[str], str | None]]:
+    """Fresh PostgreSQL databases by name (copies with `template`), dropped at the end."""
+    made: list[str] = []
+
+    def database(name: str, template: str | None = None) -> str | None:
+        if admin is None:
+            return None
+        real = f"rt_bench_{name}_{os.getpid()}"
+        with psycopg.connect(admin, autocommit=True) as db:
+            db.execute(f"CREATE DATABASE {real}" + (f" TEMPLATE {template}" if template else ""))
+        made.append(real)
+        return admin.rsplit("/", 1)[0] + "/" + real
+
+    try:
+        yield database
+    finally:
+        if admin is not None:
+            with psycopg.connect(admin, autocommit=True) as db:
+                for real in made:
+                    db.execute(f"DROP DATABASE IF EXISTS {real} WITH (FORCE)")
+
+
+def run(args: argparse.Namespace, database: Callable[..., str | None]) -> None:
     small, large = 1_000, 10_000 if args.quick else 100_000
     (reps, secs), started, r = (2, 1.0) if args.quick else (3, 4.0), time.perf_counter(), {}
     with tempfile.TemporaryDirectory(prefix="rt-bench-") as tmp:
         (Path(tmp) / "bare.py").write_text(BARE_APP)
-        one, big = (Paths(Path(tmp) / d, Path(tmp) / d / "keys") for d in ("small", "large"))
+        url = database("small")
+        one = Paths(Path(tmp) / "small", Path(tmp) / "small" / "keys", url)
         info = found(one, small, reps * THREADS)
+        big_url = database("large", url.rsplit("/", 1)[1]) if url else None
+        big = Paths(Path(tmp) / "large", Path(tmp) / "large" / "keys", big_url)
         shutil.copytree(one.data, big.data)  # the same store, then filled up to `large`
         with closing(build(big)) as built:
             r["load_seconds"] = fill(built, info, large)
         children = [Child([f"{tmp}/bare.py"], "/items")]
+        workers: list[subprocess.Popen[bytes]] = []
         try:
             for paths in (one, big):
                 children.append(Child(["-m", "roundtable.cli", "serve", "--data", str(paths.data),
-                                       "--port"], "/v1/me"))
+                                       "--port"], "/v1/me", paths.database))
             bare, service, large_service = children
+            for paths in (one, big) if args.database else ():
+                workers.append(subprocess.Popen(
+                    [sys.executable, "-m", "roundtable.cli", "project", "--data",
+                     str(paths.data), "--database", str(paths.database)],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             r["read_small"], r["read_large"], r["bare_read"] = reads(
                 [service, large_service], bare, info, reps, secs)
             r["rss_mib"], r["bare_rss_mib"] = large_service.peak_rss_mib(), bare.peak_rss_mib()
-            r["writes"], r["bare_writes"], r["raw_saves"] = writes(service, bare, info, reps, secs)
+            raw = database("raw")
+            r["writes"], r["bare_writes"], r["raw_saves"] = writes(
+                service, bare, info, reps, secs,
+                lambda tmp: event_store_env(Paths(Path(tmp), Path(tmp), raw) if raw else Paths(
+                    Path(tmp), Path(tmp))))
         finally:
             for child in children:
                 child.stop()
+            for worker in workers:
+                worker.terminate()
+                worker.wait(timeout=15)
         r.update(offline(big, reps))
-    report(r, small, large, round(time.perf_counter() - started, 1))
+    report(r, small, large, round(time.perf_counter() - started, 1),
+           "PostgreSQL" if args.database else "SQLite")
 
 
-def report(r: dict[str, Any], small: int, large: int, seconds: float) -> None:
+def report(r: dict[str, Any], small: int, large: int, seconds: float, store: str) -> None:
     rs, rl, b = r["read_small"], r["read_large"], r["bare_read"]
     rows = [  # measure, value, baseline's name, baseline, ratio's name
         ("contribution writes/s (HTTP)", r["writes"], "bare POST", r["bare_writes"], "writes/bare"),
@@ -289,10 +351,10 @@ def report(r: dict[str, Any], small: int, large: int, seconds: float) -> None:
         verdict = f"{TARGETS[key]} {'ok' if met[key] else 'MISS'}" if key in TARGETS else ""
         print(f"{name:30} {value:11.1f}  {base_name:14} {base:10.1f} {value / base:6.2f}  "
               f"{verdict}".rstrip())
-    print(f"({THREADS} client threads; {r['events']} events, {r['disclosures']} disclosures; load "
-          f"of {large} contributions {r['load_seconds']:.1f} s; {seconds:.0f} s in all)")
-    print(json.dumps({"contributions": [small, large], "threads": THREADS, "results": r,
-                      "ratios": ratios, "targets": TARGETS, "met": met, "seconds": seconds}))
+    print(f"({store}; {THREADS} client threads; {r['events']} events, "
+          f"{r['disclosures']} disclosures; load of {large} contributions {r['load_seconds']:.1f} s; {seconds:.0f} s in all)")
+    print(json.dumps({"store": store, "contributions": [small, large], "threads": THREADS,
+                      "results": r, "ratios": ratios, "targets": TARGETS, "met": met, "seconds": seconds}))
 
 
 if __name__ == "__main__":
