@@ -352,9 +352,11 @@ def report(r: dict[str, Any], small: int, large: int, seconds: float, store: str
         print(f"{name:30} {value:11.1f}  {base_name:14} {base:10.1f} {value / base:6.2f}  "
               f"{verdict}".rstrip())
     print(f"({store}; {THREADS} client threads; {r['events']} events, "
-          f"{r['disclosures']} disclosures; load of {large} contributions {r['load_seconds']:.1f} s; {seconds:.0f} s in all)")
+          f"{r['disclosures']} disclosures; load of {large} contributions "
+          f"{r['load_seconds']:.1f} s; {seconds:.0f} s in all)")
     print(json.dumps({"store": store, "contributions": [small, large], "threads": THREADS,
-                      "results": r, "ratios": ratios, "targets": TARGETS, "met": met, "seconds": seconds}))
+                      "results": r, "ratios": ratios, "targets": TARGETS, "met": met,
+                      "seconds": seconds}))
 
 
 if __name__ == "__main__":
