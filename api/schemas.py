@@ -4,7 +4,7 @@ silently wider sharing rule."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
@@ -67,10 +67,6 @@ class SharingRuleIn(Body):
     actionable_by: list[UUID] | None = Field(default=None, max_length=500)
     anonymous: bool = False
     expires_at: AwareDatetime | None = None
-
-    def rule_json(self) -> dict[str, Any]:
-        data = self.model_dump(mode="json", exclude={"text"})
-        return data
 
 
 class ContributionCreate(SharingRuleIn):

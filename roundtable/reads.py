@@ -14,7 +14,7 @@ from uuid import UUID
 
 from domain.errors import NotFoundError, NotPermittedError
 from domain.ids import ContributionId
-from domain.rules import Decision, Reason, Role
+from domain.rules import Reason, Role
 from projections.queries import Row
 from roundtable.context import Caller, Context
 
@@ -147,7 +147,7 @@ class Reads:
         return {
             "may_see": [{"person_id": str(pid), "why": _why(d.why)} for pid, d in audience],
             "may_act": [{"person_id": str(pid), "why": _why((*d.why, acting))}
-                        for pid, d in audience if _acts(d)],
+                        for pid, d in audience if d.act],
         }
 
     def export(self, caller: Caller, case_id: UUID) -> Json:
@@ -225,10 +225,6 @@ class Reads:
             }
             for a in self.ctx.queries.actions(case_id)
         ]
-
-
-def _acts(decision: Decision) -> bool:
-    return decision.act
 
 
 def _acting_reason(default: bool, rule_at: int) -> Reason:
