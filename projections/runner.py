@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
@@ -30,6 +30,21 @@ class Sink(Protocol):
 TRACKING_NAME = "roundtable-views"
 
 
+def read_log(
+    recorder: ApplicationRecorder, stop: int | None = None, batch: int = 10_000
+) -> Iterator[Notification]:
+    """Every stored notification in log order (up to position `stop`), read in batches."""
+    after = 0
+    while True:
+        found = recorder.select_notifications(
+            start=after, limit=batch, stop=stop, inclusive_of_start=False
+        )
+        yield from found
+        if len(found) < batch:
+            return
+        after = found[-1].id
+
+
 class Catchup:
     def __init__(
         self,
@@ -46,7 +61,6 @@ class Catchup:
         self.batch_size = batch_size
         self._seen = 0
         self._lock = threading.Lock()
-        self.on_batch: list[Callable[[int], None]] = []
 
     def wait_for(self, position: int) -> int:
         """Bring the views to at least `position` (here: by applying the log now)."""
@@ -87,8 +101,6 @@ class Catchup:
                 "ON CONFLICT(name) DO UPDATE SET position=excluded.position",
                 (TRACKING_NAME, reached),
             )
-        for hook in self.on_batch:
-            hook(reached)
         return reached
 
 

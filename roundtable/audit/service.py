@@ -12,6 +12,7 @@ from domain.errors import InvalidError, NotFoundError, NotPermittedError
 from domain.ids import PersonId
 from domain.replay import History
 from domain.rules import Role
+from projections.runner import read_log
 from roundtable.audit.trail import EVENT_TREE, Checkpoint, b64, event_leaf
 from roundtable.auditing import Trail
 from roundtable.context import Caller, Context
@@ -133,14 +134,7 @@ class Audit:
 
 def _replay(ctx: Context, at: int) -> History:
     history = History()
-    after = 0
-    while after < at:
-        batch = ctx.app.recorder.select_notifications(
-            start=after, limit=1000, stop=at, inclusive_of_start=False)
-        if not batch:
-            break
-        for notification in batch:
-            history.apply(ctx.app.mapper.to_domain_event(notification), notification.id)
-        after = batch[-1].id
+    for notification in read_log(ctx.app.recorder, stop=at):
+        history.apply(ctx.app.mapper.to_domain_event(notification), notification.id)
     return history
 

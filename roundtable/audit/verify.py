@@ -16,6 +16,7 @@ from typing import Any
 from eventsourcing.persistence import ApplicationRecorder
 
 from projections.db import Db
+from projections.runner import read_log
 from roundtable.audit import merkle
 from roundtable.audit.disclosures import DisclosureLog, disclosure_leaf
 from roundtable.audit.note import NoteError, parse_checkpoint, verify_note
@@ -27,8 +28,6 @@ from roundtable.audit.trail import (
     b64,
     event_leaf,
 )
-
-BATCH = 10_000
 
 
 @dataclass(frozen=True)
@@ -67,14 +66,8 @@ def recompute(leaves: Iterable[tuple[int, bytes]]) -> Recomputed:
 
 
 def stored_events(recorder: ApplicationRecorder) -> Iterator[tuple[int, bytes]]:
-    after = 0
-    while True:
-        batch = recorder.select_notifications(start=after, limit=BATCH, inclusive_of_start=False)
-        for notification in batch:
-            yield notification.id, event_leaf(notification)
-        if len(batch) < BATCH:
-            return
-        after = batch[-1].id
+    for notification in read_log(recorder):
+        yield notification.id, event_leaf(notification)
 
 
 def stored_disclosures(log: DisclosureLog) -> Iterator[tuple[int, bytes]]:
