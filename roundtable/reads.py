@@ -27,12 +27,12 @@ class DisclosureRecorder(Protocol):
 
 
 class Reads:
+    """Every caller reaches these through `Context.authenticate`, which has already caught the
+    views up to the log for this request."""
+
     def __init__(self, ctx: Context, disclosures: DisclosureRecorder) -> None:
         self.ctx = ctx
         self.disclosures = disclosures
-
-    def _fresh(self) -> None:
-        self.ctx.catchup.catch_up()
 
     # --- people and organisations
 
@@ -42,18 +42,15 @@ class Reads:
         return person_json(row)
 
     def organisations(self) -> list[Json]:
-        self._fresh()
         return [organisation_json(r) for r in self.ctx.queries.organisations()]
 
     # --- cases
 
     def cases(self, caller: Caller) -> list[Json]:
-        self._fresh()
         return [self._case_json(r, with_table=False)
                 for r in self.ctx.queries.cases_for(caller.facts)]
 
     def case(self, caller: Caller, case_id: UUID) -> Json:
-        self._fresh()
         row = self.ctx.queries.case_for(caller.facts, case_id)
         if row is None:
             raise NotFoundError("no such case")
@@ -84,7 +81,6 @@ class Reads:
     # --- contributions
 
     def contributions(self, caller: Caller, case_id: UUID, endpoint: str) -> list[Json]:
-        self._fresh()
         if self.ctx.queries.case_for(caller.facts, case_id) is None:
             raise NotFoundError("no such case")
         rows = self.ctx.queries.contributions_for(caller.facts, case_id, self.ctx.clock())
@@ -94,7 +90,6 @@ class Reads:
         return shown
 
     def contribution(self, caller: Caller, contribution_id: UUID, endpoint: str) -> Json:
-        self._fresh()
         row = self.ctx.queries.contribution_for(caller.facts, contribution_id, self.ctx.clock())
         if row is None:
             raise NotFoundError("no such contribution")
@@ -134,7 +129,6 @@ class Reads:
         }
 
     def access(self, caller: Caller, contribution_id: UUID) -> Json:
-        self._fresh()
         now = self.ctx.clock()
         row = self.ctx.queries.contribution_for(caller.facts, contribution_id, now)
         if row is None:
@@ -153,7 +147,6 @@ class Reads:
     def export(self, caller: Caller, case_id: UUID) -> Json:
         """Subject-access export: every contribution with its label and owner; the text only
         where the chair may see it, else `ask` names the owner organisation (GDPR 15(4))."""
-        self._fresh()
         case = self.ctx.queries.case_for(caller.facts, case_id)
         if case is None:
             raise NotFoundError("no such case")
@@ -179,7 +172,6 @@ class Reads:
     def settings(self, caller: Caller) -> Json:
         if caller.role is not Role.CHAIR:
             raise NotPermittedError("only a chair reads the settings")
-        self._fresh()
         row = self.ctx.queries.round_table()
         assert row is not None
         return {"retention_days_after_close": row["retention_days"],
@@ -202,14 +194,12 @@ class Reads:
     # --- meetings and actions
 
     def meeting(self, caller: Caller, meeting_id: UUID) -> Json:
-        self._fresh()
         found = self.ctx.queries.meeting_for(caller.facts, meeting_id)
         if found is None:
             raise NotFoundError("no such meeting")
         return found
 
     def actions(self, caller: Caller, case_id: UUID) -> list[Json]:
-        self._fresh()
         if self.ctx.queries.case_for(caller.facts, case_id) is None:
             raise NotFoundError("no such case")
         return [
