@@ -13,12 +13,22 @@ from pathlib import Path
 import httpx
 
 from roundtable.paths import Paths
+from roundtable.setup import Founding, initialise
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def found(directory: Path, database: str | None = None) -> tuple[Paths, dict[str, str]]:
+    """A round table created on disk and closed again, for child processes to serve; returns
+    its paths and what `roundtable init` prints (ids and the chair's token)."""
+    paths = Paths(directory / "data", directory / "data" / "keys", database)
+    built, created = initialise(paths, Founding("T", "Chair", "Prevention", "prevention"))
+    built.close()
+    return paths, created
 
 
 def child_env(database: str | None = None) -> dict[str, str]:

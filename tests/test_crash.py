@@ -10,16 +10,12 @@ import httpx
 import pytest
 
 from roundtable.bootstrap import Paths
-from roundtable.setup import Founding, initialise
-from tests.processes import Server
+from tests.processes import Server, found
 
 
 @pytest.fixture
 def founded(tmp_path: Path) -> tuple[Paths, dict[str, str]]:
-    paths = Paths(tmp_path / "data", tmp_path / "data" / "keys")
-    built, created = initialise(paths, Founding("T", "Chair", "Prevention", "prevention"))
-    built.close()
-    return paths, created
+    return found(tmp_path)
 
 
 @pytest.mark.slow

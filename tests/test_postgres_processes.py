@@ -10,9 +10,8 @@ import httpx
 import pytest
 
 from roundtable.paths import Paths
-from roundtable.setup import Founding, initialise
 from tests.conftest import postgres_database
-from tests.processes import Process, Server
+from tests.processes import Process, Server, found
 
 pytestmark = pytest.mark.slow
 
@@ -30,9 +29,7 @@ class Deployment:
 @pytest.fixture
 def deployment(tmp_path: Path) -> Iterator[Deployment]:
     with postgres_database() as url:
-        paths = Paths(tmp_path / "data", tmp_path / "data" / "keys", url)
-        built, created = initialise(paths, Founding("T", "Chair", "Prevention", "prevention"))
-        built.close()
+        paths, created = found(tmp_path, url)
         made = Deployment(paths, created["token"])
         made.worker.start()
         for api in made.apis:

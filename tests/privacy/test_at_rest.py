@@ -8,8 +8,6 @@ from dataclasses import dataclass
 
 import pytest
 
-from roundtable.bootstrap import Paths
-from roundtable.setup import Founding, initialise
 from tests.privacy.support import (
     Party,
     Server,
@@ -20,6 +18,7 @@ from tests.privacy.support import (
     read_everything,
     text_leaks,
 )
+from tests.processes import found
 
 
 @dataclass
@@ -34,9 +33,7 @@ class Served:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """A served round table after normal use and a few refused requests; what they answered."""
     directory = tmp_path_factory.mktemp("at-rest")
-    paths = Paths(directory / "data", directory / "data" / "keys")
-    built, created = initialise(paths, Founding("T", "Chair", "Prevention", "prevention"))
-    built.close()
+    paths, created = found(directory)
     server = Server(paths, directory / "serve.log")
     server.start()
     chair = Party(created["person_id"], created["token"], created["organisation_id"])

@@ -15,7 +15,6 @@ from api.main import create_app
 from domain.model import Case
 from roundtable.bootstrap import Paths, build
 from roundtable.sealing import CaseKeyMissing
-from roundtable.setup import Founding, initialise
 from tests.conftest import Table
 from tests.privacy.support import (
     Party,
@@ -36,6 +35,7 @@ from tests.privacy.support import (
     snapshot,
     text_leaks,
 )
+from tests.processes import found
 
 
 def wrapped_key(paths: Paths, case_id: str) -> bytes:
@@ -167,9 +167,7 @@ def test_an_erased_case_is_unreadable_everywhere_yet_the_trail_verifies(
 def test_an_erasure_acknowledged_before_a_sigkill_holds_after_the_restart(
     tmp_path: Path,
 ) -> None:
-    paths = Paths(tmp_path / "data", tmp_path / "data" / "keys")
-    built, created = initialise(paths, Founding("T", "Chair", "Prevention", "prevention"))
-    built.close()
+    paths, created = found(tmp_path)
     server = Server(paths, tmp_path / "serve.log")
     server.start()
     chair = Party(created["person_id"], created["token"], created["organisation_id"])

@@ -8,9 +8,7 @@ from uuid import UUID
 
 import pytest
 
-from roundtable.bootstrap import Paths
 from roundtable.sealing import CaseKeyMissing
-from roundtable.setup import Founding, initialise
 from tests.privacy.support import (
     Party,
     Server,
@@ -23,15 +21,14 @@ from tests.privacy.support import (
     populate,
     text_leaks,
 )
+from tests.processes import found
 
 
 @pytest.mark.slow
 def test_retention_erases_closed_cases_past_retention_while_the_server_runs(
     tmp_path: Path,
 ) -> None:
-    paths = Paths(tmp_path / "data", tmp_path / "data" / "keys")
-    built, created = initialise(paths, Founding("T", "Chair", "Prevention", "prevention"))
-    built.close()
+    paths, created = found(tmp_path)
     server = Server(paths, tmp_path / "serve.log")
     server.start()
     chair = Party(created["person_id"], created["token"], created["organisation_id"])
