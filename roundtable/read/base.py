@@ -1,0 +1,36 @@
+"""The one read path every read module shares: the permitted views, unsealing, disclosure.
+
+Every caller reaches these through `Context.authenticate`, which has already caught the views
+up to the log for this request. A read module asks the read models (`projections/queries.py`)
+for what the caller is permitted, never filters by hand, and records every answer that shows
+personal data in the disclosure log before it leaves (LED art. 25).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+from uuid import UUID
+
+from roundtable.context import Caller, Context
+
+Json = dict[str, Any]
+
+
+class DisclosureRecorder(Protocol):
+    def record(self, person_id: UUID, contribution_ids: list[str], endpoint: str,
+               case_id: UUID | None) -> None: ...
+
+
+class ReadPath:
+    def __init__(self, ctx: Context, disclosures: DisclosureRecorder) -> None:
+        self.ctx = ctx
+        self.disclosures = disclosures
+
+    def _open(self, case_id: UUID, purpose: str, sealed: str | None) -> str | None:
+        return self.ctx.sealer.open(case_id, purpose, sealed) if sealed is not None else None
+
+    def _disclose(self, caller: Caller, shown: list[Json], endpoint: str,
+                  case_id: UUID) -> None:
+        ids = [c["id"] for c in shown if c["text"] is not None]
+        if ids:
+            self.disclosures.record(caller.id, ids, endpoint, case_id)
