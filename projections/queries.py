@@ -15,43 +15,20 @@ from uuid import UUID
 from domain.ids import ContributionId
 from domain.rules import Decision, PersonFacts, Role, decide
 from projections import facts
-from projections.db import Db
-from projections.store import ViewStore
-
-Row = dict[str, Any]
-
-
-def _us(moment: datetime) -> int:
-    return int(moment.timestamp() * 1_000_000)
-
-
-def _dicts(rows: Iterable[Any]) -> list[Row]:
-    return [dict(r) for r in rows]
-
-
-def _one(row: Any | None) -> Row | None:
-    return dict(row) if row is not None else None
-
-
-_NOT_EXPIRED = "(p.contributor=1 OR p.expires_us IS NULL OR p.expires_us >= ?)"
-_CONTRIBUTION_COLUMNS = (
-    "c.id, c.case_id, c.contributor_id, c.owner_id, c.text, c.rule, c.created_at, "
-    "c.added_at, c.rule_at, c.withdrawn_at, p.may_act, p.sees_owner, p.contributor, "
-    "p.expires_us, p.expires_us < ? AS expired"
-)
-_CASE_VISIBLE = (
-    "(:role='chair' OR (:role='member' AND c.status!='erased' AND EXISTS ("
-    "SELECT 1 FROM case_organisations t WHERE t.case_id=c.id AND t.organisation_id=:org)))"
+from projections.query_base import (
+    _CASE_VISIBLE,
+    _CONTRIBUTION_COLUMNS,
+    _NOT_EXPIRED,
+    QueryBase,
+    Row,
+    _dicts,
+    _one,
+    _scope,
+    _us,
 )
 
 
-class Queries:
-    def __init__(self, store: ViewStore) -> None:
-        self.store = store
-
-    @property
-    def db(self) -> Db:
-        return self.store.connection()
+class CoreQueries(QueryBase):
 
     # --- people and organisations
 
@@ -214,10 +191,6 @@ class Queries:
         return {**dict(row), "based_on": json.loads(row["based_on"])} if row else None
 
 
-def _scope(person: PersonFacts) -> dict[str, str]:
-    return {"role": person.role.value, "org": str(person.organisation_id)}
-
-
 def _contribution(row: Any) -> Row:
     out = dict(row)
     out["rule"] = json.loads(row["rule"])
@@ -229,3 +202,7 @@ def _contribution(row: Any) -> Row:
 
 def _str(value: object | None) -> str | None:
     return str(value) if value is not None else None
+
+
+class Queries(CoreQueries):
+    """Every query of the read models; a capability's queries are a module and one line here."""

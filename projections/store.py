@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from projections.db import Db, PgDb
+from projections.projector import SCHEMAS
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tracking (
@@ -67,6 +68,8 @@ CREATE TABLE IF NOT EXISTS actions (
     agreed_on TEXT NOT NULL, completed_at INTEGER);
 CREATE INDEX IF NOT EXISTS actions_case ON actions(case_id, agreed_at);
 """
+# The tables of the projection modules that declare their own.
+SCHEMA += "".join(SCHEMAS)
 
 
 class ViewStore:

@@ -21,7 +21,8 @@ from domain.ids import OrganisationId, PersonId, Position
 from domain.model import Case
 from domain.rules import PersonFacts, Role
 from projections.facts import person_from_row
-from projections.queries import Queries, Row
+from projections.queries import Queries
+from projections.query_base import Row
 from projections.runner import Catchup
 from roundtable.sealing import CaseKeyStore, Sealer
 

@@ -6,7 +6,7 @@ import json
 from uuid import UUID
 
 from domain.errors import NotFoundError
-from projections.queries import Row
+from projections.query_base import Row
 from roundtable.context import Caller
 from roundtable.read.base import Json, ReadPath
 

@@ -8,7 +8,7 @@ from uuid import UUID
 from domain.errors import NotFoundError, NotPermittedError
 from domain.ids import ContributionId
 from domain.rules import Reason, Role
-from projections.queries import Row
+from projections.query_base import Row
 from roundtable.context import Caller
 from roundtable.read.base import Json, ReadPath
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from projections.queries import Row
+from projections.query_base import Row
 from roundtable.context import Caller
 from roundtable.read.base import Json, ReadPath
 

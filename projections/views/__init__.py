@@ -1,0 +1,1 @@
+"""The projection, one module per capability; `projections/projector.py` gathers them."""
