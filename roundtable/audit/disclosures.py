@@ -1,4 +1,7 @@
-"""The disclosure log (LED art. 25): who saw which contributions, through which endpoint, when.
+"""The disclosure log (LED art. 25): who saw which personal data, through which endpoint, when.
+
+Each record names its `kind` (subject, contribution, action, note, minutes, signal, request,
+feedback, export) and the `ids` shown; `contribution_ids` (v1) lists the contributions among them.
 
 A record is durable before the response that shows the text leaves. It lives in a log of its
 own (not the event store), so that reads are not capped by the event store's write rate:
@@ -24,7 +27,8 @@ from roundtable.audit.trail import DISCLOSURE_TREE, Checkpoint
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS disclosures (
     seq INTEGER PRIMARY KEY, person_id TEXT NOT NULL, case_id TEXT,
-    contribution_ids TEXT NOT NULL, endpoint TEXT NOT NULL, at TEXT NOT NULL);
+    contribution_ids TEXT NOT NULL, endpoint TEXT NOT NULL, at TEXT NOT NULL,
+    kind TEXT, ids TEXT);
 CREATE INDEX IF NOT EXISTS disclosures_case ON disclosures(case_id, seq);
 CREATE TABLE IF NOT EXISTS checkpoints (
     log TEXT NOT NULL, size INTEGER NOT NULL, root BLOB NOT NULL, note TEXT NOT NULL,
@@ -39,11 +43,19 @@ class Disclosure:
     contribution_ids: tuple[str, ...]
     endpoint: str
     at: str
+    # None for the records written before kinds existed: their leaves keep the v1 encoding.
+    kind: str | None = None
+    ids: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {"person_id": self.person_id, "case_id": self.case_id,
-                "contribution_ids": list(self.contribution_ids), "endpoint": self.endpoint,
-                "at": self.at}
+        out: dict[str, Any] = {
+            "person_id": self.person_id, "case_id": self.case_id,
+            "contribution_ids": list(self.contribution_ids), "endpoint": self.endpoint,
+            "at": self.at}
+        if self.kind is not None:
+            out["kind"] = self.kind
+            out["ids"] = list(self.ids)
+        return out
 
 
 def disclosure_leaf(seq: int, entry: Disclosure) -> bytes:
@@ -60,6 +72,7 @@ class DisclosureLog:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(SCHEMA)
+        _add_kind_columns(self._db)
         DISCLOSURE_TREE.create(self._db)
         self._reader = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._read_lock = threading.Lock()
@@ -72,11 +85,13 @@ class DisclosureLog:
         self._leader = False
         self.commits = 0
 
-    def record(self, person_id: UUID, contribution_ids: list[str], endpoint: str,
-               case_id: UUID | None) -> None:
+    def record(self, person_id: UUID, ids: list[str], endpoint: str,
+               case_id: UUID | None, kind: str = "contribution") -> None:
         """Returns once the record is committed; raises if it could not be."""
+        shown = tuple(ids)
+        contribution_ids = shown if kind in ("contribution", "export") else ()
         entry = Disclosure(str(person_id), str(case_id) if case_id else None,
-                           tuple(contribution_ids), endpoint, self.clock().isoformat())
+                           contribution_ids, endpoint, self.clock().isoformat(), kind, shown)
         with self._cv:
             self._issued += 1
             ticket = self._issued
@@ -118,9 +133,9 @@ class DisclosureLog:
             for e in entries:
                 cursor = self._db.execute(
                     "INSERT INTO disclosures (person_id, case_id, contribution_ids, endpoint, "
-                    "at) VALUES (?, ?, ?, ?, ?)",
+                    "at, kind, ids) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (e.person_id, e.case_id, json.dumps(list(e.contribution_ids)), e.endpoint,
-                     e.at),
+                     e.at, e.kind, json.dumps(list(e.ids))),
                 )
                 seq = int(cursor.lastrowid or 0)
                 DISCLOSURE_TREE.append(self._db, seq, disclosure_leaf(seq, e))
@@ -133,9 +148,10 @@ class DisclosureLog:
     def records(self) -> Iterator[tuple[int, Disclosure]]:
         """Every record in order, for verification."""
         with self._read_lock:
-            rows = self._reader.execute("SELECT * FROM disclosures ORDER BY seq").fetchall()
+            rows = self._reader.execute(
+                f"SELECT {_COLUMNS} FROM disclosures ORDER BY seq").fetchall()
         for r in rows:
-            yield int(r[0]), Disclosure(r[1], r[2], tuple(json.loads(r[3])), r[4], r[5])
+            yield int(r[0]), _disclosure(r)
 
     def reading(self) -> sqlite3.Connection:
         """The read connection (tree reads); callers hold `read_lock`."""
@@ -161,14 +177,30 @@ class DisclosureLog:
 
     def list(self, case_id: UUID | None = None) -> list[Disclosure]:
         with self._read_lock:
-            query = "SELECT * FROM disclosures"
+            query = f"SELECT {_COLUMNS} FROM disclosures"
             params: tuple[str, ...] = ()
             if case_id is not None:
                 query += " WHERE case_id=?"
                 params = (str(case_id),)
             rows = self._reader.execute(query + " ORDER BY seq", params).fetchall()
-        return [Disclosure(r[1], r[2], tuple(json.loads(r[3])), r[4], r[5]) for r in rows]
+        return [_disclosure(r) for r in rows]
 
     def close(self) -> None:
         self._reader.close()
         self._db.close()
+
+
+_COLUMNS = "seq, person_id, case_id, contribution_ids, endpoint, at, kind, ids"
+
+
+def _disclosure(r: Any) -> Disclosure:
+    ids = tuple(json.loads(r[7])) if r[7] is not None else ()
+    return Disclosure(r[1], r[2], tuple(json.loads(r[3])), r[4], r[5], r[6], ids)
+
+
+def _add_kind_columns(db: sqlite3.Connection) -> None:
+    """A log written before records had kinds gains the two columns (NULL for its records)."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(disclosures)")}
+    for column in ("kind", "ids"):
+        if column not in columns:
+            db.execute(f"ALTER TABLE disclosures ADD COLUMN {column} TEXT")

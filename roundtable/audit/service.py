@@ -111,7 +111,8 @@ class Audit:
         require_auditor(caller)
         found = [d.to_json() for d in self.disclosure_log.list(case_id)]
         # Reading the disclosure log is itself a disclosure, recorded before the answer leaves.
-        self.disclosure_log.record(caller.id, [], "GET /v1/audit/disclosures", case_id)
+        self.disclosure_log.record(caller.id, [], "GET /v1/audit/disclosures", case_id,
+                                  "disclosures")
         return {"disclosures": found}
 
     def view_as_of(self, caller: Caller, person_id: UUID, at: int | None) -> Json:

@@ -17,8 +17,8 @@ Json = dict[str, Any]
 
 
 class DisclosureRecorder(Protocol):
-    def record(self, person_id: UUID, contribution_ids: list[str], endpoint: str,
-               case_id: UUID | None) -> None: ...
+    def record(self, person_id: UUID, ids: list[str], endpoint: str,
+               case_id: UUID | None, kind: str = "contribution") -> None: ...
 
 
 class ReadPath:
@@ -30,7 +30,15 @@ class ReadPath:
         return self.ctx.sealer.open(case_id, purpose, sealed) if sealed is not None else None
 
     def _disclose(self, caller: Caller, shown: list[Json], endpoint: str,
-                  case_id: UUID) -> None:
-        ids = [c["id"] for c in shown if c["text"] is not None]
+                  case_id: UUID, kind: str = "contribution") -> None:
+        """Record the contributions (or exported items) whose text this answer shows."""
+        self.disclose(caller, kind, [c["id"] for c in shown if c["text"] is not None],
+                      endpoint, case_id)
+
+    def disclose(self, caller: Caller, kind: str, ids: list[str], endpoint: str,
+                 case_id: UUID | None) -> None:
+        """Record, before the answer leaves, that it shows personal data of `kind` (subject,
+        contribution, action, note, minutes, signal, request, feedback, export): `ids` are the
+        ids of what it shows, `case_id` its case (None for what belongs to no case)."""
         if ids:
-            self.disclosures.record(caller.id, ids, endpoint, case_id)
+            self.disclosures.record(caller.id, ids, endpoint, case_id, kind)

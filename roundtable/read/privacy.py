@@ -36,7 +36,7 @@ class PrivacyReads(CaseReads, ContributionReads, ActionReads):
                 "created_at": c["created_at"], "withdrawn": c["withdrawn_at"] is not None,
                 "text": text, "ask": None if text is not None or erased else c["owner_id"],
             })
-        self._disclose(caller, items, "GET /v1/cases/{id}/export", case_id)
+        self._disclose(caller, items, "GET /v1/cases/{id}/export", case_id, "export")
         return {"case": self._case_json(case, with_table=True), "contributions": items,
                 "actions": self.actions(caller, case_id), "exported_at": now.isoformat()}
 

@@ -132,7 +132,7 @@ def test_the_disclosure_log_filters_by_case_and_records_its_own_readers(scene: S
     assert [(d["person_id"], d["endpoint"]) for d in first] == [
         (scene.officer.id, LIST), (scene.teacher.id, SINGLE)]
     assert {frozenset(d) for d in first} == {frozenset(
-        {"person_id", "case_id", "contribution_ids", "endpoint", "at"})}
+        {"person_id", "case_id", "contribution_ids", "endpoint", "at", "kind", "ids"})}
     assert all(d["case_id"] == scene.case_id for d in first)
 
     second = listed(scene, scene.case_id)
@@ -201,11 +201,12 @@ def test_a_disclosure_record_removed_with_its_tree_rebuilt_is_caught_by_the_chec
         db.execute("DELETE FROM disclosures WHERE seq=2")
         db.execute(f"DELETE FROM {DISCLOSURE_TREE.leaves}")
         db.execute(f"DELETE FROM {DISCLOSURE_TREE.nodes}")
-        for seq, person, case, ids, endpoint, at in db.execute(
-            "SELECT seq, person_id, case_id, contribution_ids, endpoint, at FROM disclosures "
-            "ORDER BY seq"
+        for seq, person, case, ids, endpoint, at, kind, shown in db.execute(
+            "SELECT seq, person_id, case_id, contribution_ids, endpoint, at, kind, ids "
+            "FROM disclosures ORDER BY seq"
         ).fetchall():
-            entry = Disclosure(person, case, tuple(json.loads(ids)), endpoint, at)
+            entry = Disclosure(person, case, tuple(json.loads(ids)), endpoint, at, kind,
+                               tuple(json.loads(shown)))
             DISCLOSURE_TREE.append(db, seq, disclosure_leaf(seq, entry))
     report = disclosure_report(scene)
     assert report["disclosures"]["ok"] is False
