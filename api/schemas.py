@@ -31,6 +31,12 @@ class PersonCreate(Body):
     role: Literal["chair", "member", "auditor", "policy"]
 
 
+class RegisterChange(Body):
+    mandate: Text | None = None
+    offers: Text | None = None
+    contact_person_id: UUID | None = None
+
+
 class SubjectIn(Body):
     name: Name
     birth_year: int | None = Field(default=None, ge=1900, le=2100)

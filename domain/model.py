@@ -33,6 +33,13 @@ class RoundTable(Aggregate):
         review_interval_days: int
         actor: Actor
 
+    class ChairLeft(Aggregate.Event):
+        """Saved with the chair's deactivation, so that two deactivations of chairs cannot
+        both pass the "one active chair remains" check: the second conflicts and is retried."""
+
+        person_id: UUID
+        actor: Actor
+
     @event(Founded)
     def __init__(self, id: UUID, name: str, actor: Actor) -> None:
         self.name = name
@@ -47,6 +54,10 @@ class RoundTable(Aggregate):
     @event(CaseNumbered)
     def _number_case(self, number: int, actor: Actor) -> None:
         self.cases_numbered = number
+
+    @event(ChairLeft)
+    def chair_left(self, person_id: UUID, actor: Actor) -> None:
+        """Nothing to keep: the event serialises chair deactivations."""
 
     @event(SettingsChanged)
     def change_settings(
@@ -79,13 +90,52 @@ class Organisation(Aggregate):
         self.kind = kind
         self.professional_secrecy = professional_secrecy
 
+    class RegisterChanged(Aggregate.Event):
+        """The network register: what the partner is there for, what it brings, whom to call
+        (about the organisation, not about a case: not personal data)."""
+
+        mandate: str | None
+        offers: str | None
+        contact_person_id: UUID | None
+        actor: Actor
+
+    class Staffed(Aggregate.Event):
+        """Saved with each person registered in the organisation, so that registrations in
+        one organisation are serialised (who is confirmed on creation depends on the others)."""
+
+        person_id: UUID
+        actor: Actor
+
+    @event(Staffed)
+    def staff(self, person_id: UUID, actor: Actor) -> None:
+        """Nothing to keep: the event serialises registrations."""
+
+    @event(RegisterChanged)
+    def change_register(
+        self, mandate: str | None, offers: str | None, contact_person_id: UUID | None,
+        actor: Actor,
+    ) -> None:
+        """Each field is the new value (the service passes the unchanged ones through)."""
+
 
 class Person(Aggregate):
     class Registered(Aggregate.Created):
+        """v2: no credential material (tokens live in the credential store, apart from the
+        log), and `confirmed` (a pending person waits for its organisation to confirm it)."""
+
+        class_version = 2
         name: str
         organisation_id: UUID
         role: str
-        token_hash: str
+        confirmed: bool
+        actor: Actor
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.pop("token_hash", None)
+            state["confirmed"] = True
+
+    class Confirmed(Aggregate.Event):
         actor: Actor
 
     class Deactivated(Aggregate.Event):
@@ -98,14 +148,25 @@ class Person(Aggregate):
         name: str,
         organisation_id: UUID,
         role: str,
-        token_hash: str,
+        confirmed: bool,
         actor: Actor,
     ) -> None:
         self.name = name
         self.organisation_id = organisation_id
         self.role = role
-        self.token_hash = token_hash
+        self.confirmed = confirmed
         self.active = True
+
+    def confirm(self, actor: Actor) -> None:
+        if not self.active:
+            raise ConflictError("the person is deactivated")
+        if self.confirmed:
+            raise ConflictError("the person is already confirmed")
+        self._confirmed(actor)
+
+    @event(Confirmed)
+    def _confirmed(self, actor: Actor) -> None:
+        self.confirmed = True
 
     def deactivate(self, actor: Actor) -> None:
         if not self.active:
@@ -161,21 +222,46 @@ class Case(Aggregate):
         actor: Actor
 
     class ContributionAdded(Aggregate.Event):
+        """v2: an anonymous contribution names no contributor, owner or actor in the clear:
+        `sealed_owner` holds them, sealed with the case's key (purpose `owner:<id>`)."""
+
+        class_version = 2
         contribution_id: UUID
-        contributor_id: UUID
-        owner_id: UUID
+        contributor_id: UUID | None
+        owner_id: UUID | None
+        sealed_owner: str | None
         text: str
         rule: dict[str, Any]
         actor: Actor
 
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["sealed_owner"] = None
+
     class SharingChanged(Aggregate.Event):
+        """v2: on an anonymous contribution, the actor is sealed (`actor:<id>`), never clear."""
+
+        class_version = 2
         contribution_id: UUID
         rule: dict[str, Any]
         actor: Actor
+        sealed_actor: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["sealed_actor"] = None
 
     class ContributionWithdrawn(Aggregate.Event):
+        """v2: as `SharingChanged`."""
+
+        class_version = 2
         contribution_id: UUID
         actor: Actor
+        sealed_actor: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["sealed_actor"] = None
 
     class ActionAgreed(Aggregate.Event):
         action_id: UUID
@@ -211,9 +297,11 @@ class Case(Aggregate):
         self.status = "open"
         self.table: list[UUID] = []
         # Only what the guards need, keyed by str(id) and JSON-native, so that the case can be
-        # snapshotted: contribution -> withdrawn, action -> completed.
+        # snapshotted: contribution -> withdrawn, action -> completed, contribution ->
+        # anonymous (who changes an anonymous contribution is sealed too).
         self.withdrawn: dict[str, bool] = {}
         self.completed: dict[str, bool] = {}
+        self.anonymous: dict[str, bool] = {}
 
     # --- guards
 
@@ -253,6 +341,17 @@ class Case(Aggregate):
     def _left(self, organisation_id: UUID, actor: Actor) -> None:
         self.table.remove(organisation_id)
 
+    def _anonymous(self) -> dict[str, bool]:
+        """Which contributions are anonymous (a snapshot taken before this existed has none)."""
+        found: dict[str, bool] = self.__dict__.setdefault("anonymous", {})
+        return found
+
+    def check_on_table(self, organisation_id: UUID) -> None:
+        """A member's organisation must sit at the case table (a chair's need not): checked
+        here, in the write, so that nothing is accepted after the organisation left."""
+        if organisation_id not in self.table:
+            raise NotFoundError("no such case")
+
     def contribute(
         self,
         contribution_id: UUID,
@@ -261,36 +360,60 @@ class Case(Aggregate):
         text: str,
         rule: dict[str, Any],
         actor: Actor,
+        sealed_owner: str | None,
     ) -> None:
+        """`sealed_owner` (for an anonymous rule) replaces contributor, owner and actor."""
         self.check_writable()
-        self._contributed(contribution_id, contributor_id, owner_id, text, rule, actor)
+        if sealed_owner is not None:
+            self._contributed(contribution_id, None, None, sealed_owner, text, rule, None)
+        else:
+            self._contributed(contribution_id, contributor_id, owner_id, None, text, rule,
+                              actor)
 
     @event(ContributionAdded)
     def _contributed(
         self,
         contribution_id: UUID,
-        contributor_id: UUID,
-        owner_id: UUID,
+        contributor_id: UUID | None,
+        owner_id: UUID | None,
+        sealed_owner: str | None,
         text: str,
         rule: dict[str, Any],
         actor: Actor,
     ) -> None:
         self.withdrawn[str(contribution_id)] = False
+        self._anonymous()[str(contribution_id)] = bool(rule.get("anonymous"))
 
-    def change_sharing(self, contribution_id: UUID, rule: dict[str, Any], actor: Actor) -> None:
+    def _actor_or_sealed(
+        self, contribution_id: UUID, anonymous_now: bool, actor: Actor, sealed_actor: str
+    ) -> tuple[Actor, str | None]:
+        """Who changed an anonymous contribution stays sealed, as its owner does."""
+        if anonymous_now or self._anonymous().get(str(contribution_id), False):
+            return None, sealed_actor
+        return actor, None
+
+    def change_sharing(
+        self, contribution_id: UUID, rule: dict[str, Any], actor: Actor, sealed_actor: str
+    ) -> None:
         self.check_sharing_changeable(contribution_id)
-        self._sharing_changed(contribution_id, rule, actor)
+        shown, sealed = self._actor_or_sealed(
+            contribution_id, bool(rule.get("anonymous")), actor, sealed_actor)
+        self._sharing_changed(contribution_id, rule, shown, sealed)
 
     @event(SharingChanged)
-    def _sharing_changed(self, contribution_id: UUID, rule: dict[str, Any], actor: Actor) -> None:
-        """The rule lives in the event and the views; the guards need nothing of it."""
+    def _sharing_changed(
+        self, contribution_id: UUID, rule: dict[str, Any], actor: Actor,
+        sealed_actor: str | None,
+    ) -> None:
+        self._anonymous()[str(contribution_id)] = bool(rule.get("anonymous"))
 
-    def withdraw(self, contribution_id: UUID, actor: Actor) -> None:
+    def withdraw(self, contribution_id: UUID, actor: Actor, sealed_actor: str) -> None:
         self.check_sharing_changeable(contribution_id)
-        self._withdrawn(contribution_id, actor)
+        shown, sealed = self._actor_or_sealed(contribution_id, False, actor, sealed_actor)
+        self._withdrawn(contribution_id, shown, sealed)
 
     @event(ContributionWithdrawn)
-    def _withdrawn(self, contribution_id: UUID, actor: Actor) -> None:
+    def _withdrawn(self, contribution_id: UUID, actor: Actor, sealed_actor: str | None) -> None:
         self.withdrawn[str(contribution_id)] = True
 
     def agree_action(

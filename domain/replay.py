@@ -7,10 +7,13 @@ permitted-view projection against this independent evaluation.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import singledispatchmethod
 from typing import Any
+from uuid import UUID
 
 from domain import model
 from domain.ids import CaseId, ContributionId, MeetingId, OrganisationId, PersonId, Position
@@ -23,8 +26,34 @@ from domain.rules import (
     PersonFacts,
     Role,
     SharingRule,
+    Tlp,
     decide,
 )
+
+# Who contributed an anonymous contribution, once its case's key is gone (erased): nobody.
+UNKNOWN = UUID(int=0)
+
+# Opens a value sealed under a case's key: (case id, purpose, sealed) -> text, None if erased.
+Unseal = Callable[[UUID, str, str], "str | None"]
+
+
+def owner_of(e: model.Case.ContributionAdded, unseal: Unseal | None) -> tuple[
+    PersonId, OrganisationId
+]:
+    """The contributor and owner organisation, from the clear fields or, for an anonymous
+    contribution, from its sealed owner (which only a holder of the case key can open)."""
+    if e.sealed_owner is None:
+        assert e.contributor_id is not None
+        assert e.owner_id is not None
+        return PersonId(e.contributor_id), OrganisationId(e.owner_id)
+    if unseal is None:
+        raise RuntimeError("an anonymous contribution's owner is sealed: the case keys are "
+                           "needed to project or replay it")
+    opened = unseal(e.originator_id, f"owner:{e.contribution_id}", e.sealed_owner)
+    if opened is None:
+        return PersonId(UNKNOWN), OrganisationId(UNKNOWN)
+    found = json.loads(opened)
+    return PersonId(UUID(found["contributor_id"])), OrganisationId(UUID(found["owner_id"]))
 
 
 @dataclass
@@ -36,6 +65,7 @@ class History:
     contributions: dict[ContributionId, ContributionFacts] = field(default_factory=dict)
     position: Position = Position(0)
     recorded_at: datetime | None = None
+    unseal: Unseal | None = None
 
     def apply(self, event: Any, position: int) -> None:
         self.position = Position(position)
@@ -71,7 +101,12 @@ class History:
     def _(self, e: model.Person.Registered) -> None:
         pid = PersonId(e.originator_id)
         self.people[pid] = PersonFacts(pid, OrganisationId(e.organisation_id), Role(e.role),
-                                       self.position)
+                                       self.position, confirmed=e.confirmed)
+
+    @_apply.register
+    def _(self, e: model.Person.Confirmed) -> None:
+        pid = PersonId(e.originator_id)
+        self.people[pid] = replace(self.people[pid], confirmed=True)
 
     @_apply.register
     def _(self, e: model.Person.Deactivated) -> None:
@@ -102,18 +137,29 @@ class History:
     @_apply.register
     def _(self, e: model.Case.ContributionAdded) -> None:
         cid = ContributionId(e.contribution_id)
+        contributor, owner = owner_of(e, self.unseal)
+        rule = SharingRule.from_json(e.rule)
         self.contributions[cid] = ContributionFacts(
-            id=cid, case_id=CaseId(e.originator_id), contributor_id=PersonId(e.contributor_id),
-            owner_id=OrganisationId(e.owner_id), rule=SharingRule.from_json(e.rule),
-            added_at=self.position, rule_at=self.position,
+            id=cid, case_id=CaseId(e.originator_id), contributor_id=contributor,
+            owner_id=owner, rule=rule, added_at=self.position, rule_at=self.position,
+            red_audience=self._present_at(rule),
         )
 
     @_apply.register
     def _(self, e: model.Case.SharingChanged) -> None:
         cid = ContributionId(e.contribution_id)
+        rule = SharingRule.from_json(e.rule)
         self.contributions[cid] = replace(
-            self.contributions[cid], rule=SharingRule.from_json(e.rule), rule_at=self.position
+            self.contributions[cid], rule=rule, rule_at=self.position,
+            red_audience=self._present_at(rule),
         )
+
+    def _present_at(self, rule: SharingRule) -> frozenset[PersonId] | None:
+        """The attendance as recorded now, for RED given at a meeting (else None)."""
+        if rule.tlp is not Tlp.RED or rule.meeting_id is None:
+            return None
+        meeting = self.meetings.get(rule.meeting_id)
+        return meeting.present if meeting is not None else frozenset()
 
     @_apply.register
     def _(self, e: model.Case.ContributionWithdrawn) -> None:

@@ -124,6 +124,9 @@ class PersonFacts:
     role: Role
     since: Position
     deactivated_at: Position | None = None
+    # A pending person (added to an organisation that already had a confirmed person) sees
+    # only GREEN and CLEAR until a confirmed person of its organisation confirms it.
+    confirmed: bool = True
 
     @property
     def active(self) -> bool:
@@ -162,6 +165,9 @@ class ContributionFacts:
     added_at: Position
     rule_at: Position
     withdrawn_at: Position | None = None
+    # RED given at a meeting: the people present as recorded when the rule was set. A later
+    # attendance may take people out of the audience (it must still list them), never add.
+    red_audience: frozenset[PersonId] | None = None
 
 
 @dataclass(frozen=True)
@@ -213,6 +219,8 @@ def decide(
         return _refuse("withdrawn by its owner", contribution.withdrawn_at)
     if person.role in METADATA_ONLY_ROLES:
         return _refuse(f"a {person.role.value} never sees contribution text", person.since)
+    if not person.confirmed and rule.tlp not in (Tlp.GREEN, Tlp.CLEAR):
+        return _refuse("not yet confirmed by its organisation", person.since)
     if rule.expired(now):
         return _refuse("the sharing rule expired", contribution.rule_at)
     narrowing = _narrowing(person, organisation, contribution)
@@ -295,6 +303,7 @@ def _red_audience(
         and contribution.case_id in meeting.agenda
         and person.id in meeting.present
         and meeting.attendance_at is not None
+        and (contribution.red_audience is None or person.id in contribution.red_audience)
     ):
         return Reason("present at the meeting", (meeting.attendance_at,))
     return None

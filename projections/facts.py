@@ -31,6 +31,7 @@ def person_from_row(row: Mapping[str, Any]) -> PersonFacts:
         role=Role(row["role"]),
         since=Position(row["since"]),
         deactivated_at=_pos(row["deactivated_at"]),
+        confirmed=bool(row["confirmed"]),
     )
 
 
@@ -81,7 +82,9 @@ def meeting(db: Db, meeting_id: str | None) -> MeetingFacts | None:
     )
 
 
-def contribution_from_row(row: Any) -> ContributionFacts:
+def contribution_from_row(
+    row: Any, red_audience: frozenset[PersonId] | None = None
+) -> ContributionFacts:
     return ContributionFacts(
         id=ContributionId(UUID(row["id"])),
         case_id=CaseId(UUID(row["case_id"])),
@@ -91,6 +94,7 @@ def contribution_from_row(row: Any) -> ContributionFacts:
         added_at=Position(row["added_at"]),
         rule_at=Position(row["rule_at"]),
         withdrawn_at=_pos(row["withdrawn_at"]),
+        red_audience=red_audience,
     )
 
 
@@ -98,11 +102,19 @@ def contributions(
     db: Db, where: str = "TRUE", params: Sequence[Any] = ()
 ) -> list[ContributionFacts]:
     rows = db.execute(
-        "SELECT id, case_id, contributor_id, owner_id, rule, added_at, rule_at, withdrawn_at "
-        f"FROM contributions WHERE {where} ORDER BY added_at",
+        "SELECT id, case_id, contributor_id, owner_id, rule, added_at, rule_at, withdrawn_at, "
+        f"meeting_id FROM contributions WHERE {where} ORDER BY added_at",
         params,
     ).fetchall()
-    return [contribution_from_row(r) for r in rows]
+    return [contribution_from_row(r, _red_audience(db, r)) for r in rows]
+
+
+def _red_audience(db: Db, row: Any) -> frozenset[PersonId] | None:
+    """The attendance fixed when a RED rule citing a meeting was set (None for other rules)."""
+    if row["meeting_id"] is None or json.loads(row["rule"])["tlp"] != "RED":
+        return None
+    return frozenset(PersonId(UUID(r[0])) for r in db.execute(
+        "SELECT person_id FROM red_audience WHERE contribution_id=?", (row["id"],)))
 
 
 def ids(values: Iterable[UUID]) -> list[str]:

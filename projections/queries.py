@@ -32,9 +32,28 @@ class CoreQueries(QueryBase):
 
     # --- people and organisations
 
-    def person_by_token_hash(self, token_hash: str) -> Row | None:
-        return _one(self.db.execute(
-            "SELECT * FROM people WHERE token_hash=?", (token_hash,)).fetchone())
+    def people(self) -> list[Row]:
+        """Every person of the table with the name of their organisation."""
+        return _dicts(self.db.execute(
+            "SELECT p.*, o.name AS organisation_name FROM people p "
+            "JOIN organisations o ON o.id=p.organisation_id ORDER BY o.since, p.since"))
+
+    def names(self, table: str, ids: Iterable[str]) -> dict[str, str]:
+        """Names of people or organisations by id (names of professionals are not personal
+        data): for answers that show who, not only an id."""
+        assert table in ("people", "organisations")
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return {}
+        marks = ",".join("?" * len(wanted))
+        return {r[0]: r[1] for r in self.db.execute(
+            f"SELECT id, name FROM {table} WHERE id IN ({marks})", wanted)}
+
+    def confirmed_people_of(self, organisation_id: UUID) -> list[Row]:
+        """The active, confirmed people of an organisation."""
+        return _dicts(self.db.execute(
+            "SELECT * FROM people WHERE organisation_id=? AND confirmed=1 "
+            "AND deactivated_at IS NULL", (str(organisation_id),)))
 
     def person(self, person_id: UUID) -> Row | None:
         return _one(self.db.execute(
@@ -168,11 +187,16 @@ class CoreQueries(QueryBase):
             "SELECT c.id FROM meeting_cases m JOIN cases c ON c.id=m.case_id "
             f"WHERE m.meeting_id=:mid AND {_CASE_VISIBLE} ORDER BY c.opened_at",
             {**_scope(person), "mid": mid})]
-        if person.role not in (Role.CHAIR, Role.MEMBER):
+        if person.role not in (Role.CHAIR, Role.MEMBER) or not person.confirmed:
             return None
         if person.role is Role.MEMBER and not agenda and str(person.id) not in present:
             return None
         return {"id": mid, "held_on": row["held_on"], "case_ids": agenda, "present": present}
+
+    def attendance_recorded(self, meeting_id: UUID) -> bool:
+        row = self.db.execute("SELECT attendance_at FROM meetings WHERE id=?",
+                              (str(meeting_id),)).fetchone()
+        return row is not None and row[0] is not None
 
     def meeting_agenda(self, meeting_id: UUID) -> list[str] | None:
         if self.db.execute("SELECT 1 FROM meetings WHERE id=?",

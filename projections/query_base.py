@@ -36,8 +36,8 @@ _CONTRIBUTION_COLUMNS = (
     "p.expires_us, p.expires_us < ? AS expired"
 )
 _CASE_VISIBLE = (
-    "(:role='chair' OR (:role='member' AND c.status!='erased' AND EXISTS ("
-    "SELECT 1 FROM case_organisations t WHERE t.case_id=c.id AND t.organisation_id=:org)))"
+    "(:confirmed=1 AND (:role='chair' OR (:role='member' AND c.status!='erased' AND EXISTS ("
+    "SELECT 1 FROM case_organisations t WHERE t.case_id=c.id AND t.organisation_id=:org))))"
 )
 
 
@@ -52,5 +52,7 @@ class QueryBase:
         return self.store.connection()
 
 
-def _scope(person: PersonFacts) -> dict[str, str]:
-    return {"role": person.role.value, "org": str(person.organisation_id)}
+def _scope(person: PersonFacts) -> dict[str, Any]:
+    """The parameters of the visibility clauses: role, organisation, confirmed."""
+    return {"role": person.role.value, "org": str(person.organisation_id),
+            "confirmed": int(person.confirmed)}

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 
+from domain.replay import Unseal
 from projections.db import Db
 from projections.projector import Projector
 from projections.store import ViewStore
@@ -53,7 +54,9 @@ class Catchup:
         mapper: Mapper[Any],
         sinks: Sequence[Sink] = (),
         batch_size: int = 2000,
+        unseal: Unseal | None = None,
     ) -> None:
+        self.unseal = unseal
         self.store = store
         self.recorder = recorder
         self.mapper = mapper
@@ -92,7 +95,7 @@ class Catchup:
             )
             for notification in notifications:
                 event = self.mapper.to_domain_event(notification)
-                Projector(db, notification.id).apply(event)
+                Projector(db, notification.id, self.unseal).apply(event)
                 for sink in self.sinks:
                     sink(db, notification, event)
             reached = notifications[-1].id if notifications else head

@@ -24,10 +24,11 @@ CREATE TABLE IF NOT EXISTS round_table (
     review_days INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS organisations (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, sector TEXT NOT NULL, kind TEXT NOT NULL,
-    professional_secrecy INTEGER NOT NULL, since INTEGER NOT NULL);
+    professional_secrecy INTEGER NOT NULL, since INTEGER NOT NULL, mandate TEXT, offers TEXT,
+    contact_person_id TEXT);
 CREATE TABLE IF NOT EXISTS people (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, organisation_id TEXT NOT NULL, role TEXT NOT NULL,
-    token_hash TEXT NOT NULL UNIQUE, since INTEGER NOT NULL, deactivated_at INTEGER);
+    since INTEGER NOT NULL, deactivated_at INTEGER, confirmed INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS people_organisation ON people(organisation_id);
 CREATE TABLE IF NOT EXISTS cases (
     id TEXT PRIMARY KEY, reference TEXT NOT NULL, status TEXT NOT NULL, subject TEXT,

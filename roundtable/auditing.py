@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from domain.replay import Unseal
 from domain.rules import utc_now
 from projections.runner import Catchup, FollowingCatchup
 from projections.store import PostgresViewStore, ViewStore
@@ -25,6 +26,7 @@ from roundtable.audit.trail import (
 from roundtable.audit.verify import LogReport, verify_all
 from roundtable.context import RoundTableApplication
 from roundtable.paths import Paths, event_store_env
+from roundtable.sealing import CaseKeyStore, Sealer, load_key_encryption_key
 
 
 @dataclass
@@ -63,24 +65,43 @@ class Trail:
 
 
 def open_views(
-    app: RoundTableApplication, paths: Paths, *, project: bool = True
+    app: RoundTableApplication, paths: Paths, *, project: bool = True,
+    unseal: Unseal | None = None,
 ) -> tuple[ViewStore, Catchup]:
     """The read models with the event tree, fed from the log (`project`), or only followed
-    while the projection workers feed them (an API process of a PostgreSQL deployment)."""
+    while the projection workers feed them (an API process of a PostgreSQL deployment).
+
+    `unseal` opens the sealed owner of an anonymous contribution (the case keys)."""
     views = PostgresViewStore(paths.database) if paths.database else ViewStore(paths.views)
     views.ensure(create_event_trail)
     kind = Catchup if project else FollowingCatchup
-    return views, kind(views, app.recorder, app.mapper, sinks=[append_event])
+    return views, kind(views, app.recorder, app.mapper, sinks=[append_event], unseal=unseal)
+
+
+@contextmanager
+def case_key_unsealer(paths: Paths) -> Iterator[Unseal | None]:
+    """What a process that projects without serving needs to open anonymous owners: the case
+    keys, when this host holds the key-encryption key (else None: projecting an anonymous
+    contribution then stops with a clear error rather than guessing its owner)."""
+    if not (paths.keys / "kek.key").exists():
+        yield None
+        return
+    keys = CaseKeyStore(paths.case_keys, load_key_encryption_key(paths.keys))
+    try:
+        yield Sealer(keys).open
+    finally:
+        keys.close()
 
 
 @contextmanager
 def open_trail(paths: Paths) -> Iterator[Trail]:
     signer = load_signing_key(paths.keys)
     app = RoundTableApplication(env=event_store_env(paths))
-    views, catchup = open_views(app, paths)
-    disclosures = DisclosureLog(paths.audit, utc_now)
-    try:
-        yield Trail(app, views, catchup, disclosures, signer)
-    finally:
-        disclosures.close()
-        app.close()
+    with case_key_unsealer(paths) as unseal:
+        views, catchup = open_views(app, paths, unseal=unseal)
+        disclosures = DisclosureLog(paths.audit, utc_now)
+        try:
+            yield Trail(app, views, catchup, disclosures, signer)
+        finally:
+            disclosures.close()
+            app.close()

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from uuid import UUID
 
 from api.deps import Services
 from domain.rules import utc_now
 from projections.queries import Queries
+from projections.runner import read_log
 from roundtable.audit.disclosures import DisclosureLog
 from roundtable.audit.note import load_signing_key
 from roundtable.audit.service import Audit
 from roundtable.auditing import Trail, open_views
 from roundtable.commands import Commands, finish_erasures
 from roundtable.context import Context, RoundTableApplication
+from roundtable.credentials import CredentialStore
 from roundtable.paths import Paths, event_store_env, resolve_paths
 from roundtable.reads import Reads
 from roundtable.sealing import CaseKeyStore, Sealer, load_key_encryption_key
@@ -41,14 +44,29 @@ def build(
     keys = CaseKeyStore(paths.case_keys, kek)
     app = RoundTableApplication(env=event_store_env(paths))
     signer = load_signing_key(paths.keys)
-    store, catchup = open_views(app, paths, project=project)
-    ctx = Context(app=app, queries=Queries(store), catchup=catchup, sealer=Sealer(keys),
-                  keys=keys, clock=clock)
+    sealer = Sealer(keys)
+    store, catchup = open_views(app, paths, project=project, unseal=sealer.open)
+    credentials = CredentialStore.open(paths.credentials, paths.database)
+    if credentials.created:
+        credentials.import_v1(v1_token_hashes(app))
+    ctx = Context(app=app, queries=Queries(store), catchup=catchup, sealer=sealer,
+                  keys=keys, credentials=credentials, clock=clock)
     disclosures = DisclosureLog(paths.audit, clock)
     finish_erasures(ctx)
     trail = Trail(app, store, catchup, disclosures, signer)
     services = Services(ctx=ctx, commands=Commands(ctx), reads=Reads(ctx, disclosures),
                         audit=Audit(ctx, trail))
-    return Built(services, [keys.close, disclosures.close, store.close, app.close])
+    return Built(services, [keys.close, disclosures.close, credentials.close, store.close,
+                            app.close])
+
+
+def v1_token_hashes(app: RoundTableApplication) -> Iterator[tuple[UUID, str]]:
+    """The token hashes that v1 `Person.Registered` events carried (read from the stored state,
+    before the upcast drops them), for a credential store created on an older log."""
+    for notification in read_log(app.recorder):
+        if notification.topic.endswith(":Person.Registered"):
+            state = app.mapper.transcoder.decode(notification.state)
+            if state.get("token_hash"):
+                yield UUID(str(notification.originator_id)), state["token_hash"]
 
 __all__ = ["Built", "Paths", "build", "resolve_paths"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from roundtable.write.actions import ActionCommands
 from roundtable.write.base import Created, require_chair
 from roundtable.write.cases import CaseCommands
-from roundtable.write.contributions import ContributionCommands, parse_rule
+from roundtable.write.contributions import ContributionCommands, parse_rule, sent_lists
 from roundtable.write.meetings import MeetingCommands
 from roundtable.write.people import PeopleCommands
 from roundtable.write.privacy import PrivacyCommands, finish_erasures
@@ -27,4 +27,5 @@ class Commands(
     """Every command of the service."""
 
 
-__all__ = ["Commands", "Created", "finish_erasures", "parse_rule", "require_chair"]
+__all__ = ["Commands", "Created", "finish_erasures", "parse_rule", "require_chair",
+           "sent_lists"]

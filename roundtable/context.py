@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import random
-import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ from projections.facts import person_from_row
 from projections.queries import Queries
 from projections.query_base import Row
 from projections.runner import Catchup
+from roundtable.credentials import CredentialStore
 from roundtable.sealing import CaseKeyStore, Sealer
 
 T = TypeVar("T")
@@ -68,16 +67,6 @@ class Caller:
         return self.facts.role
 
 
-def new_token() -> tuple[str, str]:
-    """A random 256-bit bearer token and the hash under which it is stored."""
-    token = secrets.token_urlsafe(32)
-    return token, hash_token(token)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @dataclass
 class Context:
     app: RoundTableApplication
@@ -85,13 +74,17 @@ class Context:
     catchup: Catchup
     sealer: Sealer
     keys: CaseKeyStore
+    credentials: CredentialStore
     clock: Callable[[], datetime]
 
     def authenticate(self, token: str | None) -> Caller:
         if not token:
             raise Unauthenticated
+        person_id = self.credentials.person_for(token)
+        if person_id is None:
+            raise Unauthenticated
         self.catchup.catch_up()
-        row = self.queries.person_by_token_hash(hash_token(token))
+        row = self.queries.person(person_id)
         if row is None or row["deactivated_at"] is not None:
             raise Unauthenticated
         return caller_from_row(row)

@@ -252,10 +252,15 @@ def _add_directory(demo: _Demo) -> None:
     for key, (name, sector, kind, secrecy) in ORGANISATIONS.items():
         demo.orgs[key] = demo.commands.register_organisation(
             demo.chair, name, sector, kind, secrecy).id
+    first: dict[str, Caller] = {}
     for key, (name, org, role) in PEOPLE.items():
         person, demo.tokens[key] = demo.commands.register_person(
             demo.chair, name, demo.orgs[org], role)
         demo.people[key] = _caller(demo.commands, person.id)
+        if not demo.people[key].facts.confirmed:  # the organisation's first person vouches
+            demo.commands.confirm_person(first[org], person.id)
+            demo.people[key] = _caller(demo.commands, person.id)
+        first.setdefault(org, demo.people[key])
 
 
 def _add_cases(demo: _Demo) -> None:

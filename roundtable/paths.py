@@ -30,6 +30,11 @@ class Paths:
         return self.data / "case-keys.sqlite"
 
     @property
+    def credentials(self) -> Path:
+        """Token hashes (SQLite deployments; on PostgreSQL a table of the database)."""
+        return self.data / "credentials.sqlite"
+
+    @property
     def audit(self) -> Path:
         """The disclosure log, its tree, and every signed checkpoint: durable, not derived."""
         return self.data / "audit.sqlite"

@@ -12,7 +12,6 @@ from domain.model import Organisation, Person, RoundTable
 from domain.rules import Role, utc_now
 from roundtable.audit.note import create_signing_key
 from roundtable.bootstrap import Built, Paths, build
-from roundtable.context import new_token
 from roundtable.sealing import create_key_encryption_key
 
 
@@ -47,10 +46,11 @@ def initialise(
         id=uuid.uuid4(), name=founding.organisation, sector=founding.sector, kind="formal",
         professional_secrecy=founding.professional_secrecy, actor=None,
     )
-    token, token_hash = new_token()
     chair = Person(id=uuid.uuid4(), name=founding.chair, organisation_id=organisation.id,
-                   role=Role.CHAIR.value, token_hash=token_hash, actor=None)
+                   role=Role.CHAIR.value, confirmed=True, actor=None)
+    organisation.staff(chair.id, None)
     ctx.save(table, organisation, chair)
+    token = ctx.credentials.issue(chair.id)
     return built, {
         "table_id": str(table.id),
         "organisation_id": str(organisation.id),

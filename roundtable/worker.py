@@ -17,8 +17,9 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.projection import Projection, ProjectionRunner
 
+from domain.replay import Unseal
 from projections.runner import TRACKING_NAME, Catchup
-from roundtable.auditing import open_views
+from roundtable.auditing import case_key_unsealer, open_views
 from roundtable.context import RoundTableApplication
 from roundtable.paths import Paths, event_store_env
 
@@ -44,7 +45,13 @@ def run_worker(paths: Paths) -> None:
     """Project until SIGTERM or SIGINT."""
     env = event_store_env(paths)
     app = RoundTableApplication(env=env)
-    views, catchup = open_views(app, paths, project=True)
+    with case_key_unsealer(paths) as unseal:
+        _run(paths, env, app, unseal)
+
+
+def _run(paths: Paths, env: dict[str, str], app: RoundTableApplication,
+         unseal: Unseal | None) -> None:
+    views, catchup = open_views(app, paths, project=True, unseal=unseal)
     catchup.catch_up()
     view_class = type("BoundCatchupView", (CatchupView,), {"catchup": catchup})
     runner = ProjectionRunner(

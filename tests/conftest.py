@@ -43,6 +43,7 @@ class Table:
     chair_token: str
     chair_id: str
     chair_organisation_id: str
+    confirmers: dict[str, str] = field(default_factory=dict)
 
     def headers(self, token: str | None = None) -> dict[str, str]:
         return {"Authorization": f"Bearer {token or self.chair_token}"}
@@ -62,7 +63,12 @@ class Table:
         """Registers a person; returns (id, token)."""
         body = {"name": name, "organisation_id": organisation_id, "role": role}
         created = self.post("/v1/people", body)
-        return str(created["id"]), str(created["token"])
+        person_id, token = str(created["id"]), str(created["token"])
+        if created["confirmed"]:
+            self.confirmers.setdefault(organisation_id, token)
+        else:  # a second person of an organisation waits for the first to confirm them
+            self.post(f"/v1/people/{person_id}/confirm", {}, self.confirmers[organisation_id])
+        return person_id, token
 
     def case(self, name: str = "Subject Name", *organisation_ids: str) -> str:
         case_id = str(self.post("/v1/cases", {"subject": {"name": name}})["id"])

@@ -43,7 +43,7 @@ rules = st.fixed_dictionaries({
     "meeting": idx,
 })
 KINDS = ["contribute"] * 5 + ["share", "share", "join", "join", "attend", "attend", "withdraw",
-                              "leave", "open", "meeting", "deactivate", "wait"]
+                              "leave", "open", "meeting", "deactivate", "wait", "confirm"]
 steps = st.fixed_dictionaries({
     "kind": st.sampled_from(KINDS),
     "a": idx,
@@ -128,11 +128,26 @@ def _play(world: World, step: dict[str, Any]) -> None:
         c.deactivate_person(w.chair, w.pick(w.people, a).id)
     elif kind == "wait":
         w.clock.advance(hours=a)
+    elif kind == "confirm":
+        _confirm(w, a, b)
+
+
+def _confirm(w: World, a: int, b: int) -> None:
+    """A person of the organisation (maybe pending itself: then refused) confirms another."""
+    pending = w.pick(w.people, a)
+    colleagues = [p for p in w.people if p.organisation_id == pending.organisation_id]
+    w.commands.confirm_person(w.pick(colleagues, b), pending.id)
+    built_queries = w.commands.ctx.queries
+    w.people = [_fresh(built_queries, p) for p in w.people]
+
+
+def _fresh(queries: Any, caller: Caller) -> Caller:
+    return caller_from_row(queries.person(caller.id))
 
 
 def _replay(built: Any) -> History:
     app = built.services.ctx.app
-    history = History()
+    history = History(unseal=built.services.ctx.sealer.open)
     for notification in app.recorder.select_notifications(start=1, limit=1_000_000):
         history.apply(app.mapper.to_domain_event(notification), notification.id)
     return history

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 
 from api.deps import CallerDep, Fresh, ServicesDep
 from api.schemas import ContributionCreate, SharingRuleIn
-from roundtable.commands import parse_rule
+from roundtable.commands import parse_rule, sent_lists
 
 router = APIRouter(prefix="/v1", tags=["contributions"])
 
@@ -19,8 +19,9 @@ def contribute(
     case_id: UUID, body: ContributionCreate, svc: ServicesDep, caller: CallerDep
 ) -> dict[str, Any]:
     """Bring information to a case under a sharing rule (chair, or member on the case table)."""
-    rule = parse_rule(body.model_dump(mode="json", exclude={"text"}))
-    created = svc.commands.contribute(caller, case_id, body.text, rule)
+    data = body.model_dump(mode="json", exclude={"text"})
+    created = svc.commands.contribute(caller, case_id, body.text, parse_rule(data),
+                                      sent_lists(data))
     return {"id": str(created.id), "position": created.position}
 
 
@@ -41,8 +42,9 @@ def change_sharing(
     contribution_id: UUID, body: SharingRuleIn, svc: ServicesDep, caller: CallerDep
 ) -> dict[str, int]:
     """Change the sharing rule from now on (owner organisation)."""
-    rule = parse_rule(body.model_dump(mode="json"))
-    return {"position": svc.commands.change_sharing(caller, contribution_id, rule)}
+    data = body.model_dump(mode="json")
+    return {"position": svc.commands.change_sharing(caller, contribution_id, parse_rule(data),
+                                                    sent_lists(data))}
 
 
 @router.post("/contributions/{contribution_id}/withdraw")

@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from api.deps import CallerDep, Fresh, ServicesDep
-from api.schemas import OrganisationCreate, PersonCreate
+from api.schemas import OrganisationCreate, PersonCreate, RegisterChange
 from domain.rules import Role
 
 router = APIRouter(prefix="/v1", tags=["directory"])
@@ -43,14 +43,34 @@ def register_person(body: PersonCreate, svc: ServicesDep, caller: CallerDep) -> 
     created, token = svc.commands.register_person(
         caller, body.name, body.organisation_id, Role(body.role)
     )
-    return {
-        "id": str(created.id),
-        "name": body.name,
-        "organisation_id": str(body.organisation_id),
-        "role": body.role,
-        "token": token,
-        "position": created.position,
-    }
+    return {**svc.reads.person(caller, created.id), "token": token, "position": created.position}
+
+
+@router.get("/people", dependencies=[Fresh])
+def people(svc: ServicesDep, caller: CallerDep) -> list[dict[str, Any]]:
+    """The people of the round table, with their organisation's name (chair, member)."""
+    return svc.reads.people(caller)
+
+
+@router.post("/people/{person_id}/confirm")
+def confirm_person(person_id: UUID, svc: ServicesDep, caller: CallerDep) -> dict[str, int]:
+    """Confirm a pending person of one's own organisation (a confirmed person of it)."""
+    return {"position": svc.commands.confirm_person(caller, person_id)}
+
+
+@router.post("/people/{person_id}/token")
+def reissue_token(person_id: UUID, svc: ServicesDep, caller: CallerDep) -> dict[str, str]:
+    """Issue a new token for a person (chair); the old one stops working at once."""
+    return {"token": svc.commands.reissue_token(caller, person_id)}
+
+
+@router.patch("/organisations/{organisation_id}")
+def change_register(
+    organisation_id: UUID, body: RegisterChange, svc: ServicesDep, caller: CallerDep
+) -> dict[str, int]:
+    """The network register of a partner: mandate, what it offers, whom to call (chair)."""
+    changes = body.model_dump(exclude_unset=True)
+    return {"position": svc.commands.change_register(caller, organisation_id, changes)}
 
 
 @router.delete("/people/{person_id}")

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, TypeVar
 
 from domain.ids import Position
+from domain.replay import Unseal
 from domain.rules import ContributionFacts, PersonFacts, decide
 from projections import facts
 from projections.db import Db
@@ -34,9 +35,10 @@ class ProjectionBase:
 
     SCHEMA: ClassVar[str] = ""
 
-    def __init__(self, db: Db, position: int) -> None:
+    def __init__(self, db: Db, position: int, unseal: Unseal | None = None) -> None:
         self.db = db
         self.position = Position(position)
+        self.unseal = unseal  # opens what only the case key shows (an anonymous owner)
 
     # --- recomputing the permitted view
 

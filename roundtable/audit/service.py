@@ -119,6 +119,8 @@ class Audit:
         """What the person could see as of position `at`, from the log up to `at`."""
         require_auditor(caller)
         head = self.ctx.app.recorder.max_notification_id() or 0
+        # Without `at`, "now": expiry is judged at the clock, not at the newest event.
+        now = self.ctx.clock() if at is None else None
         at = head if at is None else at
         if not 0 < at <= head:
             raise InvalidError(("query", "at"), f"must be between 1 and the head ({head})")
@@ -127,14 +129,14 @@ class Audit:
         history = _replay(self.ctx, at)
         if PersonId(person_id) not in history.people:
             return {"at": at, "contributions": []}
-        seen = history.visible(PersonId(person_id), history.recorded_at)
+        seen = history.visible(PersonId(person_id), now or history.recorded_at)
         return {"at": at, "contributions": [
             {"id": str(c.id), "case_id": str(c.case_id), "tlp": c.rule.tlp.value}
             for c in seen]}
 
 
 def _replay(ctx: Context, at: int) -> History:
-    history = History()
+    history = History(unseal=ctx.sealer.open)
     for notification in read_log(ctx.app.recorder, stop=at):
         history.apply(ctx.app.mapper.to_domain_event(notification), notification.id)
     return history

@@ -61,21 +61,28 @@ def test_red_for_a_meeting_without_the_case_on_its_agenda_is_a_422(world: World)
     assert response.json()["detail"][0]["loc"] == ["body", "meeting_id"]
 
 
-def test_red_before_attendance_is_recorded_is_seen_by_the_contributor_alone(
+def test_red_citing_a_meeting_whose_attendance_is_not_recorded_is_refused(
     world: World,
 ) -> None:
     meeting_id = world.meeting()
-    red = world.contribute(world.officer, tlp="RED", meeting_id=meeting_id)
-    assert world.seen_by(red) == {"officer"}
-    world.attend(meeting_id, world.officer, world.teacher)
-    assert world.seen_by(red) == {"officer", "teacher"}
+    body = {"text": "a contribution", "tlp": "RED", "meeting_id": meeting_id}
+    response = world.post(f"/v1/cases/{world.case_id}/contributions", world.officer, body)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "meeting_id"]
+    assert world.listed(world.officer) == []
 
 
-def test_attendance_is_the_complete_list_so_recording_it_again_moves_red(world: World) -> None:
+def test_attendance_recorded_after_red_takes_people_out_and_never_adds_them(
+    world: World,
+) -> None:
+    """The audience of RED given at a meeting is the attendance when it was given: a chair who
+    records a new attendance afterwards cannot widen it."""
     meeting_id = world.meeting(world.officer, world.teacher)
     red = world.contribute(world.officer, tlp="RED", meeting_id=meeting_id)
     world.attend(meeting_id, world.officer, world.youth_worker)
-    assert world.seen_by(red) == {"officer", "youth_worker"}
+    assert world.seen_by(red) == {"officer"}
+    world.attend(meeting_id, world.officer, world.teacher, world.youth_worker)
+    assert world.seen_by(red) == {"officer", "teacher"}
 
 
 # --- RED to named recipients
@@ -300,14 +307,17 @@ def test_after_expires_at_even_the_contributor_may_no_longer_act(world: World) -
 
 
 def test_expires_at_is_read_with_its_time_zone(world: World) -> None:
-    # 10:00 at UTC+02:00 is 08:00 UTC, before the clock's 09:00 UTC: already expired.
-    expired = world.contribute(world.officer, tlp="GREEN",
-                               expires_at="2026-11-02T10:00:00+02:00")
-    # 10:00 at UTC-02:00 is 12:00 UTC: still three hours to go.
+    # 10:00 at UTC+02:00 is 08:00 UTC, before the clock's 09:00 UTC: already past, refused.
+    body = {"text": "a contribution", "tlp": "GREEN", "expires_at": "2026-11-02T10:00:00+02:00"}
+    response = world.post(f"/v1/cases/{world.case_id}/contributions", world.officer, body)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "expires_at"
+    # 10:00 at UTC-02:00 is 12:00 UTC: still three hours to go, then expired.
     current = world.contribute(world.officer, tlp="GREEN",
                                expires_at="2026-11-02T10:00:00-02:00")
-    assert not world.sees(expired, world.teacher)
     assert world.sees(current, world.teacher)
+    world.table.clock.advance(hours=3, seconds=1)
+    assert not world.sees(current, world.teacher)
 
 
 # --- changing the rule takes effect from then on

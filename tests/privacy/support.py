@@ -88,9 +88,9 @@ def key_forms(key: bytes) -> list[bytes]:
 
 
 def snapshot(paths: Paths, into: Path) -> None:
-    """A consistent copy of the event store and the views (SQLite's online backup)."""
+    """A consistent copy of the event store, the views and the credentials (online backup)."""
     into.mkdir(parents=True, exist_ok=True)
-    for source in (paths.events, paths.views):
+    for source in (paths.events, paths.views, paths.credentials):
         src = sqlite3.connect(source)
         dst = sqlite3.connect(into / source.name)
         try:
@@ -189,7 +189,14 @@ def populate(client: Any, chair: Party, *, close: bool = True, held_on: str = "2
     def person(organisation_id: str, role: str, name: str) -> Party:
         body = {"name": name, "organisation_id": organisation_id, "role": role}
         created = post("/v1/people", chair, body)
-        return Party(str(created["id"]), str(created["token"]), organisation_id)
+        party = Party(str(created["id"]), str(created["token"]), organisation_id)
+        if created["confirmed"]:
+            confirmers.setdefault(organisation_id, party)
+        else:
+            post(f"/v1/people/{party.id}/confirm", confirmers[organisation_id], {}, 200)
+        return party
+
+    confirmers: dict[str, Party] = {}
 
     police, school, youth = organisation("Police"), organisation("School", True), organisation(
         "Youth work")

@@ -134,7 +134,7 @@ def test_an_erased_case_is_unreadable_everywhere_yet_the_trail_verifies(
     # A copy taken before the erasure, opened with today's keys: the case cannot be read.
     restored = Paths(tmp_path / "restored", tmp_path / "restored" / "keys")
     shutil.copytree(paths.keys, restored.keys)
-    for name in ("events.sqlite", "views.sqlite"):
+    for name in ("events.sqlite", "views.sqlite", "credentials.sqlite"):
         shutil.copy(before / name, restored.data / name)
     shutil.copy(paths.case_keys, restored.case_keys)
     old = build(restored, table.clock)
