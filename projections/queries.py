@@ -101,13 +101,12 @@ class CoreQueries(QueryBase):
             (day,)))
 
     def open_cases_last_reviewed(self, today: str) -> list[Row]:
-        """Open cases with the later of their opening and the last meeting held on them."""
+        """Open cases, oldest first, with the date of the last meeting held on them."""
         return _dicts(self.db.execute(
-            "SELECT c.*, MAX(c.opened_on, COALESCE((SELECT MAX(m.held_on) FROM meetings m "
+            "SELECT * FROM (SELECT c.*, (SELECT MAX(m.held_on) FROM meetings m "
             "JOIN meeting_cases mc ON mc.meeting_id=m.id WHERE mc.case_id=c.id "
-            "AND m.held_on<=?), '')) AS last_reviewed_on "
-            "FROM cases c WHERE c.status='open' ORDER BY last_reviewed_on, c.opened_at",
-            (today,)))
+            "AND m.held_on<=?) AS last_met_on FROM cases c WHERE c.status='open') r "
+            "ORDER BY r.opened_at", (today,)))
 
     def case_contributions(self, case_id: UUID) -> list[Row]:
         """Every contribution of a case, as metadata (for the subject-access export)."""
@@ -192,6 +191,20 @@ class CoreQueries(QueryBase):
         if person.role is Role.MEMBER and not agenda and str(person.id) not in present:
             return None
         return {"id": mid, "held_on": row["held_on"], "case_ids": agenda, "present": present}
+
+    def visible_grounds(self, person: PersonFacts, contribution_ids: list[str],
+                        now: datetime) -> set[str]:
+        """Which of these contributions the person may see, an anonymous one only where it
+        may also see the owner: what an action's `based_on` may show it without linking an
+        anonymous source to the action's assignee."""
+        if not contribution_ids:
+            return set()
+        marks = ",".join("?" * len(contribution_ids))
+        # `sees_owner` is 1 for every contribution that is not anonymous.
+        return {r[0] for r in self.db.execute(
+            f"SELECT p.contribution_id FROM permitted p WHERE p.person_id=? "
+            f"AND p.contribution_id IN ({marks}) AND {_NOT_EXPIRED} AND p.sees_owner=1",
+            (str(person.id), *contribution_ids, _us(now)))}
 
     def attendance_recorded(self, meeting_id: UUID) -> bool:
         row = self.db.execute("SELECT attendance_at FROM meetings WHERE id=?",

@@ -54,10 +54,13 @@ class PrivacyReads(CaseReads, ContributionReads, ActionReads):
         interval = self.settings(caller)["review_interval_days"]
         today = self.ctx.clock().date()
         due = []
-        for row in self.ctx.queries.open_cases_last_reviewed(today.isoformat()):
-            due_on = date.fromisoformat(row["last_reviewed_on"]) + timedelta(days=interval)
+        rows = self.ctx.queries.open_cases_last_reviewed(today.isoformat())
+        reviewed = sorted(((max(r["opened_on"], r["last_met_on"] or ""), r) for r in rows),
+                          key=lambda pair: pair[0])
+        for last_reviewed_on, row in reviewed:
+            due_on = date.fromisoformat(last_reviewed_on) + timedelta(days=interval)
             if due_on <= today:
                 due.append({**self._case_json(row, with_table=False),
-                            "last_reviewed_on": row["last_reviewed_on"],
+                            "last_reviewed_on": last_reviewed_on,
                             "due_on": due_on.isoformat()})
         return due
