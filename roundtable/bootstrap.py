@@ -18,6 +18,7 @@ from roundtable.context import Context, RoundTableApplication
 from roundtable.paths import Paths, event_store_env, resolve_paths
 from roundtable.reads import Reads
 from roundtable.sealing import CaseKeyStore, Sealer, load_key_encryption_key
+from roundtable.sessions import SessionStore
 
 
 @dataclass
@@ -47,8 +48,10 @@ def build(
     disclosures = DisclosureLog(paths.audit, clock)
     finish_erasures(ctx)
     trail = Trail(app, store, catchup, disclosures, signer)
+    sessions = SessionStore(paths.data / "sessions.sqlite", clock)  # the web page's
     services = Services(ctx=ctx, commands=Commands(ctx), reads=Reads(ctx, disclosures),
-                        audit=Audit(ctx, trail))
-    return Built(services, [keys.close, disclosures.close, store.close, app.close])
+                        audit=Audit(ctx, trail), sessions=sessions)
+    return Built(services, [sessions.close, keys.close, disclosures.close, store.close,
+                            app.close])
 
 __all__ = ["Built", "Paths", "build", "resolve_paths"]
