@@ -44,6 +44,11 @@ class Directory:
         found = self.people.get(person_id)
         return self.organisation(found["organisation_id"]) if found else "?"
 
+    def by_name(self, person_ids: list[str]) -> list[str]:
+        """The ids ordered by organisation name, then name."""
+        return sorted(person_ids, key=lambda p: (self.organisation_of(p).casefold(),
+                                                 self.person(p).casefold()))
+
     def sorted_organisations(self) -> list[Json]:
         return sorted(self.organisations.values(), key=lambda o: str(o["name"]).casefold())
 
