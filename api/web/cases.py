@@ -21,8 +21,17 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
 @router.get("/cases")
 def cases(request: Request, ws: SessionDep, caller: WebCaller, svc: ServicesDep,
-          q: str = "", status: str = "", done: str = "") -> Response:
-    return _cases_page(request, ws, caller, svc, q, status, done, {}, {}, 200)
+          done: str = "") -> Response:
+    return _cases_page(request, ws, caller, svc, "", "", done, {}, {}, 200)
+
+
+@router.post("/cases/search")
+def search(request: Request, form: CheckedForm, ws: SessionDep, caller: WebCaller,
+           svc: ServicesDep) -> Response:
+    """A search is posted, so that a name searched for stays out of addresses, browser
+    histories and access logs."""
+    return _cases_page(request, ws, caller, svc, forms.text(form, "q"),
+                       forms.text(form, "status"), "", {}, {}, 200)
 
 
 @router.post("/cases")

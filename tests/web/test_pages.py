@@ -71,16 +71,21 @@ def test_viewing_the_case_page_is_recorded_as_a_disclosure(web: WebWorld) -> Non
 def test_the_cases_list_searches_and_filters_the_viewers_cases(web: WebWorld) -> None:
     other = web.table.case("Another Youngster", web.police)
     web.table.post(f"/v1/cases/{other}/close", {"reason": "resolved"})
-    officer = web.visitor(web.officer).client
+    officer = web.visitor(web.officer)
+    csrf = officer.csrf("/cases")
 
-    everything = officer.get("/cases").text
-    by_name = officer.get("/cases", params={"q": "subject"}).text
-    closed = officer.get("/cases", params={"status": "closed"}).text
+    everything = officer.client.get("/cases").text
+    by_name = officer.client.post("/cases/search", data={"csrf": csrf, "q": "subject"}).text
+    by_reference = officer.client.post("/cases/search",
+                                       data={"csrf": csrf, "q": "rt-2026-0001"}).text
+    closed = officer.client.post("/cases/search", data={"csrf": csrf, "status": "closed"}).text
 
     assert "Subject Person" in everything
     assert "Another Youngster" in everything
     assert "Subject Person" in by_name
     assert "Another Youngster" not in by_name
+    assert "Subject Person" in by_reference
+    assert "Another Youngster" not in by_reference
     assert "Another Youngster" in closed
     assert "Subject Person" not in closed
 
