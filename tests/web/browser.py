@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Route,
+    sync_playwright,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -22,6 +29,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 SCREENSHOTS = Path(os.environ.get("ROUNDTABLE_SCREENSHOTS")
                    or Path(__file__).resolve().parents[2] / "screenshots")
 saved: list[Path] = []  # what this run saved, for the summary line
+EXPECTED = "Failed to load resource: the server responded with a status of 4"
 
 
 @contextmanager
@@ -37,10 +45,17 @@ def chromium() -> Iterator[Browser]:
 
 @dataclass
 class Outside:
-    """Requests the page tried to send anywhere but the server under test (all refused)."""
+    """Requests the page tried to send anywhere but the server under test (all refused), and
+    the errors the browser reported (a script or style the policy refused shows up here)."""
 
     host: str
     tried: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def console(self, message: ConsoleMessage) -> None:
+        # An error page's own status (403, 404) is reported too; the tests check those.
+        if message.type == "error" and not message.text.startswith(EXPECTED):
+            self.errors.append(message.text)
 
     def guard(self, route: Route) -> None:
         url = route.request.url
@@ -56,6 +71,7 @@ def new_context(browser: Browser, outside: Outside, *, javascript: bool = True,
     context = browser.new_context(java_script_enabled=javascript,
                                   viewport={"width": width, "height": height})
     context.route("**/*", outside.guard)
+    context.on("console", outside.console)
     return context
 
 

@@ -59,6 +59,7 @@ def outside(site: Site) -> Iterator[Outside]:
     watched = Outside("127.0.0.1")
     yield watched
     assert watched.tried == [], "requests left the host"
+    assert watched.errors == [], "the browser reported errors"
 
 
 @pytest.fixture(scope="module")
@@ -124,6 +125,26 @@ def test_the_chair_runs_a_meeting_and_sees_the_audience_before_contributing(
     for name, path in (("06-actions-chair", "/actions"), ("07-audit-chair", "/audit")):
         page.goto(f"{site.url}{path}")
         screenshot(page, name)
+
+
+def test_signing_in_and_moving_around_with_the_keyboard_alone(
+    site: Site, browser: Browser, outside: Outside
+) -> None:
+    page = new_context(browser, outside).new_page()
+    page.goto(f"{site.url}/login")
+    page.keyboard.type(site.world.officer.token)  # the token field has the focus
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{site.url}/cases")
+
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to the content")).to_be_focused()
+    page.keyboard.press("Enter")
+    for _ in range(6):  # from the content: the search field, the status, the button, a case
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.href || ''").startswith(f"{site.url}/cases/"):
+            break
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name=re.compile("Subject Person"))).to_be_visible()
 
 
 def test_a_member_previews_and_contributes_with_javascript_off(
