@@ -22,7 +22,7 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 @router.get("/cases")
 def cases(request: Request, ws: SessionDep, caller: WebCaller, svc: ServicesDep,
           done: str = "") -> Response:
-    return _cases_page(request, ws, caller, svc, "", "", done, {}, {}, 200)
+    return _cases_page(request, ws, caller, svc, done=done)
 
 
 @router.post("/cases/search")
@@ -30,8 +30,8 @@ def search(request: Request, form: CheckedForm, ws: SessionDep, caller: WebCalle
            svc: ServicesDep) -> Response:
     """A search is posted, so that a name searched for stays out of addresses, browser
     histories and access logs."""
-    return _cases_page(request, ws, caller, svc, forms.text(form, "q"),
-                       forms.text(form, "status"), "", {}, {}, 200)
+    return _cases_page(request, ws, caller, svc, q=forms.text(form, "q"),
+                       status=forms.text(form, "status"))
 
 
 @router.post("/cases")
@@ -43,20 +43,22 @@ def open_case(request: Request, form: CheckedForm, ws: SessionDep, caller: WebCa
             "subject": {"name": values["name"], "birth_year": values["birth_year"] or None},
             "summary": values["summary"] or None})
     except forms.FormErrors as error:
-        return _cases_page(request, ws, caller, svc, "", "", "", values, error.errors, 422)
+        return _cases_page(request, ws, caller, svc, values=values, errors=error.errors,
+                           status_code=422)
     created, _ = svc.commands.open_case(caller, body.subject.name, body.subject.birth_year,
                                         body.summary)
     return RedirectResponse(f"/cases/{created.id}?done=opened", status_code=303)
 
 
-def _cases_page(request: Request, ws: WebSession, caller: Caller, svc: ServicesDep, q: str,
-                status: str, done: str, values: dict[str, str], errors: dict[str, str],
-                status_code: int) -> Response:
+def _cases_page(request: Request, ws: WebSession, caller: Caller, svc: ServicesDep, *,
+                q: str = "", status: str = "", done: str = "",
+                values: dict[str, str] | None = None, errors: dict[str, str] | None = None,
+                status_code: int = 200) -> Response:
     names = overview.directory(svc.ctx)
     return render(
         request, "cases.html", status_code, **page_context(ws, caller, names),
         cases=overview.cases(svc.reads, caller, status, q), q=q, status=status, done=done,
-        values=values, errors=errors,
+        values=values or {}, errors=errors or {},
         may={"see_cases": caller.role in (Role.CHAIR, Role.MEMBER),
              "open_case": caller.role is Role.CHAIR})
 

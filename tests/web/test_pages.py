@@ -165,3 +165,23 @@ def test_actions_list_what_the_viewers_organisation_owes_and_complete_them(
     done = officer.client.post(f"/actions/{action_id}/complete", data={"csrf": csrf})
     assert "The action was marked as completed." in done.text
     assert "Visit the family" not in done.text
+
+
+def test_the_chair_opens_a_case_and_a_missing_name_is_named_with_nothing_changed(
+    web: WebWorld,
+) -> None:
+    chair = web.visitor(web.chair)
+    csrf = chair.csrf("/cases")
+    before = web.head()
+
+    refused = chair.client.post("/cases", data={"csrf": csrf, "name": " ",
+                                                "summary": "Kept in the form"})
+    assert refused.status_code == 422
+    assert 'aria-invalid="true" aria-describedby="name-error"' in refused.text
+    assert "Kept in the form" in refused.text
+    assert web.head() == before
+
+    opened = chair.client.post("/cases", data={"csrf": csrf, "name": "New Youngster",
+                                               "birth_year": "2010"})
+    assert "The case was opened." in opened.text
+    assert "New Youngster (2010)" in opened.text
