@@ -14,6 +14,7 @@ from roundtable.audit.service import Audit
 from roundtable.commands import Commands
 from roundtable.context import Caller, Context
 from roundtable.reads import Reads
+from roundtable.sessions import SessionStore
 
 MIN_POSITION_WAIT_SECONDS = 5.0
 
@@ -26,6 +27,7 @@ class Services:
     commands: Commands
     reads: Reads
     audit: Audit
+    sessions: SessionStore
 
 
 async def services(request: Request) -> Services:

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from api import errors
 from api.deps import Services
 from api.routes import audit, cases, contributions, directory, meetings, privacy
+from api.web.app import install as install_web_page
 
 
 def create_app(services: Services) -> FastAPI:
@@ -20,4 +21,5 @@ def create_app(services: Services) -> FastAPI:
     errors.install(app)
     for module in (directory, cases, contributions, meetings, privacy, audit):
         app.include_router(module.router)
+    install_web_page(app)  # the web page: /, /login, /cases..., /static
     return app

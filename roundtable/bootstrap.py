@@ -21,6 +21,7 @@ from roundtable.credentials import CredentialStore
 from roundtable.paths import Paths, event_store_env, resolve_paths
 from roundtable.reads import Reads
 from roundtable.sealing import CaseKeyStore, Sealer, load_key_encryption_key
+from roundtable.sessions import SessionStore
 
 
 @dataclass
@@ -54,10 +55,11 @@ def build(
     disclosures = DisclosureLog(paths.audit, clock)
     finish_erasures(ctx)
     trail = Trail(app, store, catchup, disclosures, signer)
+    sessions = SessionStore(paths.data / "sessions.sqlite", clock)  # the web page's
     services = Services(ctx=ctx, commands=Commands(ctx), reads=Reads(ctx, disclosures),
-                        audit=Audit(ctx, trail))
-    return Built(services, [keys.close, disclosures.close, credentials.close, store.close,
-                            app.close])
+                        audit=Audit(ctx, trail), sessions=sessions)
+    return Built(services, [sessions.close, keys.close, disclosures.close, credentials.close,
+                            store.close, app.close])
 
 
 def v1_token_hashes(app: RoundTableApplication) -> Iterator[tuple[UUID, str]]:
@@ -68,5 +70,6 @@ def v1_token_hashes(app: RoundTableApplication) -> Iterator[tuple[UUID, str]]:
             state = app.mapper.transcoder.decode(notification.state)
             if state.get("token_hash"):
                 yield UUID(str(notification.originator_id)), state["token_hash"]
+
 
 __all__ = ["Built", "Paths", "build", "resolve_paths"]

@@ -71,7 +71,8 @@ def serve(paths: Paths, host: str, port: int) -> None:
     # On PostgreSQL the projection workers (`roundtable project`) feed the views.
     built = build(paths, project=paths.database is None)
     try:
-        print(f"serving {paths.data} on http://{host}:{port} (docs at /docs)", flush=True)
+        print(f"serving {paths.data} on http://{host}:{port} (web page at /, API docs at "
+              "/docs)", flush=True)
         uvicorn.run(create_app(built.services), host=host, port=port, log_level="info")
     finally:
         built.close()

@@ -1,0 +1,28 @@
+"""Mounting the web page on the application: its routers, its assets, its headers."""
+
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api.web import actions, audit, cases, contribute, meetings, signin
+from api.web.headers import SecurityHeaders
+from api.web.render import Pages
+from api.web.texts import CASE_STATUSES, DONE, ROLES
+
+STATIC = Path(__file__).parent / "static"
+ROUTERS = (signin, cases, contribute, meetings, actions, audit)
+
+
+def install(app: FastAPI) -> None:
+    pages = Pages()
+    for env in pages.environments.values():
+        env.globals.update(roles=ROLES, statuses=CASE_STATUSES, messages=DONE)
+    app.state.web_pages = pages
+    for module in ROUTERS:
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(SecurityHeaders)

@@ -1,0 +1,83 @@
+"""The case page: subject, case table, contributions, actions, and the contribution form with
+its audience preview (who will see it and who may act on it, by name, before it is posted)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from fastapi import Request, Response
+
+from api.deps import ServicesDep
+from api.schemas import SharingRuleIn
+from api.web import forms, texts
+from api.web.auth import WebSession
+from api.web.route import page_context, render
+from domain.rules import Role
+from roundtable import overview
+from roundtable.commands import parse_rule
+from roundtable.context import Caller
+from roundtable.preview import audience_preview
+
+# The endpoint the disclosure log records for a view of the case page.
+CASE_PAGE = "GET /cases/{id}"
+
+
+def case_page(request: Request, ws: WebSession, caller: Caller, svc: ServicesDep,
+              case_id: UUID, *, done: str = "", status_code: int = 200,
+              values: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
+              action_errors: dict[str, str] | None = None) -> Response:
+    """The case page; with the contribution form's values and errors, or the action form's
+    errors, when a form is shown again."""
+    names = overview.directory(svc.ctx)
+    shown = svc.reads.case(caller, case_id)
+    contributions = svc.reads.contributions(caller, case_id, CASE_PAGE)
+    actions = svc.reads.actions(caller, case_id)
+    mine = str(caller.organisation_id)
+    active = caller.role in (Role.CHAIR, Role.MEMBER) and shown["status"] == "open"
+    may = {"manage": caller.role is Role.CHAIR and shown["status"] == "open",
+           "contribute": active}
+    on_table = set(shown["organisations"])
+    return render(
+        request, "case.html", status_code, **page_context(ws, caller, names),
+        case=shown, contributions=contributions, actions=actions, done=done, may=may,
+        joinable=[o for o in names.sorted_organisations() if o["id"] not in on_table],
+        withdrawable={c["id"] for c in contributions if active and not c["withdrawn"]
+                      and c["owner"] and c["owner"]["organisation_id"] == mine},
+        completable={a["id"] for a in actions if active and not a["completed"]
+                     and a["assignee_organisation_id"] == mine},
+        action_errors=action_errors or {},
+        **(contribution_form(svc, caller, case_id, names, values, errors)
+           if may["contribute"] else {}))
+
+
+def contribution_form(svc: ServicesDep, caller: Caller, case_id: UUID,
+                      names: overview.Directory, values: dict[str, Any] | None = None,
+                      errors: dict[str, str] | None = None) -> dict[str, Any]:
+    """What the form needs: its choices by name, its values, and the audience preview for
+    them."""
+    values = values or forms.DEFAULT_VALUES
+    return {
+        "values": values, "errors": errors or {},
+        "audience": preview(svc, caller, case_id, values),
+        "meetings": overview.case_meetings(svc.ctx, svc.reads, caller, case_id),
+        "people": names.active_people(Role.CHAIR, Role.MEMBER),
+        "organisations": names.sorted_organisations(),
+        **preview_texts(),
+    }
+
+
+def preview_texts() -> dict[str, Any]:
+    return {"tlp_meanings": texts.TLP_MEANINGS, "preview_notes": texts.PREVIEW_NOTES,
+            "preview_problems": texts.RULE_PROBLEMS}
+
+
+def preview(svc: ServicesDep, caller: Caller, case_id: UUID,
+            values: dict[str, Any]) -> dict[str, Any] | None:
+    """The audience of the rule in the form's values; None while it is not even well formed
+    (an unknown label, a malformed id or day)."""
+    try:
+        body = forms.validate(SharingRuleIn, forms.rule_data(values))
+    except forms.FormErrors:
+        return None
+    return audience_preview(svc.ctx, caller, case_id, parse_rule(body.model_dump(mode="json")))

@@ -1,0 +1,54 @@
+"""Texts the templates look up by a code (each in the catalogue, translated when shown)."""
+
+from __future__ import annotations
+
+from api.web.i18n import N_
+
+ROLES = {"chair": N_("chair"), "member": N_("member"), "auditor": N_("auditor"),
+         "policy": N_("policy officer")}
+
+CASE_STATUSES = {"open": N_("open"), "closed": N_("closed"), "erased": N_("erased")}
+
+# `?done=CODE` after a form: what was done.
+DONE = {
+    "contributed": N_("Your contribution was added."),
+    "withdrawn": N_("The contribution was withdrawn: only the person who made it still sees it."),
+    "opened": N_("The case was opened."),
+    "joined": N_("The organisation was added to the case table."),
+    "agreed": N_("The action was agreed."),
+    "completed": N_("The action was marked as completed."),
+    "attendance": N_("The attendance was recorded."),
+    "scheduled": N_("The meeting was scheduled."),
+}
+
+# What each label means at this round table (API.md).
+TLP_MEANINGS = {
+    "RED": N_("Only the people present at a meeting, or only the people you name. Not their "
+              "colleagues."),
+    "AMBER+STRICT": N_("The chairs and the members of the organisations on the case table; "
+                       "not to be passed on outside their organisation."),
+    "AMBER": N_("The chairs and the members of the organisations on the case table."),
+    "GREEN": N_("Every chair and member of every organisation at the round table."),
+    "CLEAR": N_("As GREEN here; may also be passed on to anyone outside."),
+}
+
+# Notes of the audience preview (`roundtable.preview`).
+PREVIEW_NOTES = {
+    "red_nobody_else": N_("RED without recipients or a meeting's attendance: nobody but you "
+                          "will see it."),
+    "meeting_unknown": N_("That meeting is not one you can choose for this case."),
+    "attendance_not_recorded": N_("The attendance of that meeting is not recorded yet: nobody "
+                                  "present can see it until it is."),
+    "anonymous": N_("Anonymous: only your organisation and the chairs will see that it came "
+                    "from your organisation."),
+    "expires": N_("After the expiry date, only you will see it."),
+    "expired": N_("That expiry date has passed: only you would see it."),
+}
+
+# A sharing rule the service would refuse, by the field it names.
+RULE_PROBLEMS = {
+    "meeting_id": N_("RED needs either the people present at a meeting or named recipients, "
+                     "not both."),
+    "recipients": N_("Name at least one recipient, or choose a meeting instead."),
+    "other": N_("This sharing rule is not complete yet."),
+}

@@ -1,0 +1,255 @@
+"""The web page in a real browser: a chair runs a meeting, a member contributes with
+JavaScript off, an auditor checks the trail; nothing leaves the host, hidden text is not in
+the page, a form without its CSRF token changes nothing. Screenshots of every page are saved
+(the folder is printed at the end of the run)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.conftest import make_table
+from tests.processes import Server
+from tests.web.browser import Outside, chromium, new_context, screenshot
+from tests.web.support import Someone, WebWorld, build_web_world
+
+pytestmark = pytest.mark.slow
+
+
+@dataclass(frozen=True)
+class Site:
+    server: Server
+    world: WebWorld
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def contributions(self) -> list[str]:
+        """The texts of the case's contributions, as the chair's API client reads them."""
+        with self.server.client(self.world.chair.token) as api:
+            found = api.get(f"/v1/cases/{self.world.case_id}/contributions").json()
+        return [c["text"] for c in found]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    table = make_table(tmp_path_factory.mktemp("browser"))
+    try:
+        world = build_web_world(table)
+    finally:
+        table.built.close()
+    server = Server(table.paths)
+    server.start()
+    try:
+        yield Site(server, world)
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def outside(site: Site) -> Iterator[Outside]:
+    watched = Outside("127.0.0.1")
+    yield watched
+    assert watched.tried == [], "requests left the host"
+    assert watched.errors == [], "the browser reported errors"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as launched:
+        yield launched
+
+
+def sign_in(page: Page, site: Site, who: Someone) -> None:
+    page.goto(f"{site.url}/")
+    expect(page).to_have_url(f"{site.url}/login")
+    page.get_by_label("Token").fill(who.token)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{site.url}/cases")
+
+
+def test_the_chair_runs_a_meeting_and_sees_the_audience_before_contributing(
+    site: Site, browser: Browser, outside: Outside
+) -> None:
+    world = site.world
+    page = new_context(browser, outside).new_page()
+    page.goto(f"{site.url}/login")
+    screenshot(page, "01-sign-in")
+    sign_in(page, site, world.chair)
+    screenshot(page, "02-cases-chair")
+
+    page.get_by_role("link", name="Meetings").click()
+    page.get_by_label("Date").fill(date.today().isoformat())
+    page.get_by_label(re.compile("Subject Person")).check()
+    page.get_by_role("button", name="Schedule").click()
+    expect(page.get_by_text("The meeting was scheduled.")).to_be_visible()
+    for who in (world.chair, world.officer, world.teacher):
+        page.get_by_label(who.name, exact=False).check()
+    page.get_by_role("button", name="Record the attendance").click()
+    expect(page.get_by_text("The attendance was recorded.")).to_be_visible()
+    screenshot(page, "03-meeting")
+
+    page.get_by_role("link", name=re.compile("RT-")).first.click()
+    audience = page.locator("#audience")
+    page.get_by_label("What you bring to the table").fill("Said at the table today")
+    page.locator("input[name=tlp][value=RED]").check()
+    expect(audience).to_contain_text("nobody but you will see it")
+    page.get_by_label("The people present at the meeting").select_option(index=1)
+    expect(audience).to_contain_text("Tess Teacher")  # updated live, by name
+    expect(audience).to_contain_text("Olga Officer")
+    expect(audience).not_to_contain_text("Carl Colleague")
+    expect(audience).to_contain_text("3 people will see it")
+    assert "Said at the table today" not in site.contributions()  # nothing posted yet
+    page.locator("#contribute").scroll_into_view_if_needed()
+    screenshot(page, "04-case-audience-preview", full_page=False)
+    screenshot(page, "05-case-chair")
+
+    page.get_by_role("button", name="Contribute", exact=True).click()
+    expect(page.get_by_text("Your contribution was added.")).to_be_visible()
+    assert "Said at the table today" in site.contributions()
+
+    page.get_by_text("Agree an action").click()
+    page.get_by_label("What is to be done").fill("Talk with the family")
+    page.get_by_label("By which organisation").select_option(label="Police zone North")
+    page.get_by_label(re.compile("Officer note")).check()
+    page.get_by_role("button", name="Agree the action").click()
+    expect(page.get_by_text("The action was agreed.")).to_be_visible()
+    for name, path in (("06-actions-chair", "/actions"), ("07-audit-chair", "/audit")):
+        page.goto(f"{site.url}{path}")
+        screenshot(page, name)
+
+
+def test_signing_in_and_moving_around_with_the_keyboard_alone(
+    site: Site, browser: Browser, outside: Outside
+) -> None:
+    page = new_context(browser, outside).new_page()
+    page.goto(f"{site.url}/login")
+    page.keyboard.type(site.world.officer.token)  # the token field has the focus
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{site.url}/cases")
+
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to the content")).to_be_focused()
+    page.keyboard.press("Enter")
+    for _ in range(6):  # from the content: the search field, the status, the button, a case
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.href || ''").startswith(f"{site.url}/cases/"):
+            break
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name=re.compile("Subject Person"))).to_be_visible()
+
+
+def test_a_member_previews_and_contributes_with_javascript_off(
+    site: Site, browser: Browser, outside: Outside
+) -> None:
+    world = site.world
+    page = new_context(browser, outside, javascript=False).new_page()
+    sign_in(page, site, world.teacher)
+    page.get_by_role("link", name=re.compile("RT-")).first.click()
+
+    page.get_by_label("What you bring to the table").fill("Only for the chair and Olga")
+    page.locator("input[name=tlp][value=RED]").check()
+    page.get_by_text("Named recipients").click()
+    page.get_by_label("Chair (Prevention service)").check()
+    page.get_by_label("Olga Officer (Police zone North)").check()
+    page.get_by_role("button", name="Preview who will see it").click()
+
+    audience = page.locator("#audience")
+    expect(audience).to_contain_text("Olga Officer")
+    expect(audience).to_contain_text("Tess Teacher")
+    expect(audience).not_to_contain_text("Carl Colleague")
+    expect(page.get_by_label("What you bring to the table")).to_have_value(
+        "Only for the chair and Olga")
+    assert "Only for the chair and Olga" not in site.contributions()
+    screenshot(page, "08-case-member-no-javascript")
+
+    page.get_by_role("button", name="Contribute", exact=True).click()
+    expect(page.get_by_text("Your contribution was added.")).to_be_visible()
+    assert "Only for the chair and Olga" in site.contributions()
+    for name, path in (("09-meetings-member", "/meetings"), ("10-actions-member", "/actions")):
+        page.goto(f"{site.url}{path}")
+        screenshot(page, name)
+
+
+def test_what_a_member_may_not_see_is_not_in_the_page(
+    site: Site, browser: Browser, outside: Outside
+) -> None:
+    world = site.world
+    page = new_context(browser, outside).new_page()
+    sign_in(page, site, world.colleague)
+    page.get_by_role("link", name=re.compile("RT-")).first.click()
+
+    html = page.content()
+    assert world.officer_note in html
+    assert world.red_note not in html
+    assert "Said at the table today" not in html  # RED at a meeting he was not at
+    assert "Only for the chair and Olga" not in html
+    screenshot(page, "11-case-colleague")
+
+    page.goto(f"{site.url}/audit")
+    expect(page.get_by_role("heading", name="Not allowed")).to_be_visible()
+    screenshot(page, "12-not-allowed")
+
+
+def test_the_auditor_verifies_the_trail_and_sees_no_text(
+    site: Site, browser: Browser, outside: Outside
+) -> None:
+    world = site.world
+    page = new_context(browser, outside).new_page()
+    sign_in(page, site, world.auditor)
+    expect(page.get_by_text("Your role does not see cases")).to_be_visible()
+    expect(page.get_by_role("link", name="Meetings")).to_have_count(0)
+
+    page.get_by_role("link", name="Audit").click()
+    expect(page.get_by_text(re.compile("Intact: every one of the"))).to_be_visible()
+    html = page.content()
+    assert "roundtable/" in page.locator("pre.note").inner_text()
+    for text in (world.officer_note, world.red_note, "Subject Person"):
+        assert text not in html
+    screenshot(page, "13-audit-auditor")
+
+
+def test_a_post_without_its_csrf_token_is_refused_and_changes_nothing(
+    site: Site, browser: Browser, outside: Outside
+) -> None:
+    page = new_context(browser, outside).new_page()
+    sign_in(page, site, site.world.officer)
+    before = site.contributions()
+
+    response = page.request.post(
+        f"{site.url}/cases/{site.world.case_id}/contributions",
+        form={"text": "Forged from elsewhere", "tlp": "GREEN", "intent": "post"})
+
+    assert response.status == 403
+    assert "content-security-policy" in response.headers
+    assert site.contributions() == before
+
+
+def test_the_pages_read_well_on_a_phone(
+    site: Site, browser: Browser, outside: Outside
+) -> None:
+    page = new_context(browser, outside, width=390, height=844).new_page()
+    sign_in(page, site, site.world.officer)
+    screenshot(page, "14-phone-cases", full_page=False)
+    page.get_by_role("link", name=re.compile("RT-")).first.click()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "the case page scrolls sideways on a phone"
+    screenshot(page, "15-phone-case", full_page=False)
+    page.locator("#contribute").scroll_into_view_if_needed()
+    screenshot(page, "16-phone-contribute", full_page=False)
+
+
+def test_the_server_answered_every_page_without_an_error(site: Site) -> None:
+    log = site.server.log()
+    assert " 500 " not in log
+    assert "Traceback" not in log
+    httpx.get(f"{site.url}/static/style.css").raise_for_status()
+    assert Path(site.server.log_path).exists()
