@@ -89,7 +89,12 @@ class PeopleCommands(WritePath):
         return Created(person_id, position), self.ctx.credentials.issue(person_id)
 
     def confirm_person(self, caller: Caller, person_id: UUID) -> Position:
-        """An active confirmed person of the same organisation confirms a pending one."""
+        """An active confirmed person of the same organisation confirms a pending one.
+
+        Auditors and policy people, who may not list the people, are refused before the id is
+        looked up: their answer says nothing of whether it exists."""
+        if caller.role not in (Role.CHAIR, Role.MEMBER):
+            raise NotPermittedError("only chairs and members confirm their colleagues")
         row = self.ctx.queries.person(person_id)
         if row is None:
             raise NotFoundError("no such person")

@@ -213,3 +213,9 @@ def test_the_read_models_hold_no_credential_material(world: World) -> None:
     db = world.table.built.services.ctx.queries.db
     row = db.execute("SELECT * FROM people LIMIT 1").fetchone()
     assert "token_hash" not in row.keys()
+
+
+def test_confirming_tells_an_auditor_nothing_about_which_people_exist(world: World) -> None:
+    answers = {world.post(f"/v1/people/{person_id}/confirm", world.auditor).status_code
+               for person_id in (world.teacher.id, random_id())}
+    assert answers == {403}
