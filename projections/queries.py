@@ -15,6 +15,7 @@ from uuid import UUID
 from domain.ids import ContributionId
 from domain.rules import Decision, PersonFacts, Role, decide
 from projections import facts
+from projections.case_queries import CaseQueries
 from projections.query_base import (
     _CASE_VISIBLE,
     _CONTRIBUTION_COLUMNS,
@@ -204,5 +205,5 @@ def _str(value: object | None) -> str | None:
     return str(value) if value is not None else None
 
 
-class Queries(CoreQueries):
+class Queries(CoreQueries, CaseQueries):
     """Every query of the read models; a capability's queries are a module and one line here."""

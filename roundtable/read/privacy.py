@@ -37,7 +37,9 @@ class PrivacyReads(CaseReads, ContributionReads, ActionReads):
                 "text": text, "ask": None if text is not None or erased else c["owner_id"],
             })
         self._disclose(caller, items, "GET /v1/cases/{id}/export", case_id, "export")
-        return {"case": self._case_json(case, with_table=True), "contributions": items,
+        shown = self._case_json(case, with_table=True)
+        self.disclose_subjects(caller, [shown], "GET /v1/cases/{id}/export")
+        return {"case": shown, "contributions": items,
                 "actions": self.actions(caller, case_id), "exported_at": now.isoformat()}
 
     def settings(self, caller: Caller) -> Json:
@@ -60,4 +62,5 @@ class PrivacyReads(CaseReads, ContributionReads, ActionReads):
                 due.append({**self._case_json(row, with_table=False),
                             "last_reviewed_on": row["last_reviewed_on"],
                             "due_on": due_on.isoformat()})
+        self.disclose_subjects(caller, due, "GET /v1/reviews")
         return due
