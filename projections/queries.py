@@ -84,11 +84,13 @@ class CoreQueries(QueryBase):
 
     def open_cases_last_reviewed(self, today: str) -> list[Row]:
         """Open cases with the later of their opening and the last meeting held on them."""
+        # Two-argument MAX is SQLite's alone; the CASE reads the same on PostgreSQL.
         return _dicts(self.db.execute(
-            "SELECT c.*, MAX(c.opened_on, COALESCE((SELECT MAX(m.held_on) FROM meetings m "
+            "SELECT r.*, CASE WHEN r.held_on > r.opened_on THEN r.held_on ELSE r.opened_on "
+            "END AS last_reviewed_on FROM (SELECT c.*, (SELECT MAX(m.held_on) FROM meetings m "
             "JOIN meeting_cases mc ON mc.meeting_id=m.id WHERE mc.case_id=c.id "
-            "AND m.held_on<=?), '')) AS last_reviewed_on "
-            "FROM cases c WHERE c.status='open' ORDER BY last_reviewed_on, c.opened_at",
+            "AND m.held_on<=?) AS held_on FROM cases c WHERE c.status='open') r "
+            "ORDER BY last_reviewed_on, r.opened_at",
             (today,)))
 
     def case_contributions(self, case_id: UUID) -> list[Row]:
