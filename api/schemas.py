@@ -42,11 +42,6 @@ class SubjectIn(Body):
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
 
 
-class CaseCreate(Body):
-    subject: SubjectIn
-    summary: Text | None = None
-
-
 class OrganisationRef(Body):
     organisation_id: UUID
 

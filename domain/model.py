@@ -12,7 +12,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.errors import ConflictError, NotFoundError
+from domain.errors import ConflictError, InvalidError, NotFoundError
 
 Actor = UUID | None
 
@@ -207,10 +207,35 @@ class Meeting(Aggregate):
 
 class Case(Aggregate):
     class Opened(Aggregate.Created):
+        """v2 adds `kind` and a sealed `title`; a `situation` has a title and no subject."""
+
+        class_version = 2
+
         reference: str
-        subject: str
+        subject: str | None
         summary: str | None
         opened_on: str
+        actor: Actor
+        kind: str
+        title: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["kind"] = "person"
+            state["title"] = None
+
+    class Edited(Aggregate.Event):
+        """The sealed fields that changed; None leaves a field as it was."""
+
+        subject: str | None
+        summary: str | None
+        title: str | None
+        actor: Actor
+
+    class Reopened(Aggregate.Event):
+        reopening_id: UUID
+        reason: str
+        reopened_on: str
         actor: Actor
 
     class OrganisationJoined(Aggregate.Event):
@@ -283,17 +308,27 @@ class Case(Aggregate):
     class Erased(Aggregate.Event):
         actor: Actor
 
+    # v2: the case knows its kind (snapshots taken before kinds existed are person cases).
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["kind"] = "person"
+
     @event(Opened)
     def __init__(
         self,
         id: UUID,
         reference: str,
-        subject: str,
+        subject: str | None,
         summary: str | None,
         opened_on: str,
         actor: Actor,
+        kind: str = "person",
+        title: str | None = None,
     ) -> None:
         self.reference = reference
+        self.kind = kind
         self.status = "open"
         self.table: list[UUID] = []
         # Only what the guards need, keyed by str(id) and JSON-native, so that the case can be
@@ -308,6 +343,15 @@ class Case(Aggregate):
     def check_writable(self) -> None:
         if self.status != "open":
             raise ConflictError(f"the case is {self.status}")
+
+    def check_editable(self, *, subject: bool, title: bool) -> None:
+        """A person case has a subject and no title, a situation the other way round; a
+        closed case is reopened before it is edited."""
+        if subject and self.kind != "person":
+            raise InvalidError("subject", "a situation has no subject; edit its title")
+        if title and self.kind != "situation":
+            raise InvalidError("title", "a case on a person has no title; edit its subject")
+        self.check_writable()
 
     def check_sharing_changeable(self, contribution_id: UUID) -> None:
         if self.status == "erased":
@@ -460,6 +504,27 @@ class Case(Aggregate):
     @event(Closed)
     def _closed(self, reason: str, closed_on: str, actor: Actor) -> None:
         self.status = "closed"
+
+    def edit(
+        self, subject: str | None, summary: str | None, title: str | None, actor: Actor
+    ) -> None:
+        self.check_editable(subject=subject is not None, title=title is not None)
+        self._edited(subject, summary, title, actor)
+
+    @event(Edited)
+    def _edited(
+        self, subject: str | None, summary: str | None, title: str | None, actor: Actor
+    ) -> None:
+        """The sealed texts live in the event and the views; the guards need none of them."""
+
+    def reopen(self, reopening_id: UUID, reason: str, reopened_on: str, actor: Actor) -> None:
+        if self.status != "closed":
+            raise ConflictError(f"only a closed case can be reopened; the case is {self.status}")
+        self._reopened(reopening_id, reason, reopened_on, actor)
+
+    @event(Reopened)
+    def _reopened(self, reopening_id: UUID, reason: str, reopened_on: str, actor: Actor) -> None:
+        self.status = "open"
 
     def erase(self, actor: Actor) -> None:
         if self.status == "erased":

@@ -15,6 +15,7 @@ from uuid import UUID
 from domain.ids import ContributionId
 from domain.rules import Decision, PersonFacts, Role, decide
 from projections import facts
+from projections.case_queries import CaseQueries
 from projections.query_base import (
     _CASE_VISIBLE,
     _CONTRIBUTION_COLUMNS,
@@ -101,12 +102,15 @@ class CoreQueries(QueryBase):
             (day,)))
 
     def open_cases_last_reviewed(self, today: str) -> list[Row]:
-        """Open cases, oldest first, with the date of the last meeting held on them."""
+        """Open cases with the later of their opening and the last meeting held on them."""
+        # Two-argument MAX is SQLite's alone; the CASE reads the same on PostgreSQL.
         return _dicts(self.db.execute(
-            "SELECT * FROM (SELECT c.*, (SELECT MAX(m.held_on) FROM meetings m "
+            "SELECT r.*, CASE WHEN r.held_on > r.opened_on THEN r.held_on ELSE r.opened_on "
+            "END AS last_reviewed_on FROM (SELECT c.*, (SELECT MAX(m.held_on) FROM meetings m "
             "JOIN meeting_cases mc ON mc.meeting_id=m.id WHERE mc.case_id=c.id "
-            "AND m.held_on<=?) AS last_met_on FROM cases c WHERE c.status='open') r "
-            "ORDER BY r.opened_at", (today,)))
+            "AND m.held_on<=?) AS held_on FROM cases c WHERE c.status='open') r "
+            "ORDER BY last_reviewed_on, r.opened_at",
+            (today,)))
 
     def case_contributions(self, case_id: UUID) -> list[Row]:
         """Every contribution of a case, as metadata (for the subject-access export)."""
@@ -241,5 +245,5 @@ def _str(value: object | None) -> str | None:
     return str(value) if value is not None else None
 
 
-class Queries(CoreQueries):
+class Queries(CoreQueries, CaseQueries):
     """Every query of the read models; a capability's queries are a module and one line here."""

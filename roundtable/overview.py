@@ -69,16 +69,11 @@ def directory(ctx: Context) -> Directory:
     )
 
 
-def cases(reads: Reads, caller: Caller, status: str | None, q: str | None) -> list[Json]:
-    """The caller's cases (as `Reads.cases`), with a status and a search: `q` matches the
-    reference (whole, any case) or part of the subject's name."""
-    found = reads.cases(caller)
-    if status in CASE_STATUSES:
-        found = [c for c in found if c["status"] == status]
-    wanted = (q or "").strip().casefold()
-    if wanted:
-        found = [c for c in found if _matches(c, wanted)]
-    return found
+def cases(reads: Reads, caller: Caller, status: str | None, q: str | None,
+          endpoint: str) -> list[Json]:
+    """The caller's cases with a status filter and a search (as `GET /v1/cases?status=&q=`)."""
+    return reads.cases(caller, status if status in CASE_STATUSES else None,
+                       (q or "").strip() or None, endpoint)
 
 
 def _matches(case: Json, wanted: str) -> bool:
@@ -122,10 +117,8 @@ def actions(reads: Reads, caller: Caller, today: date) -> list[Json]:
     """The open actions across the caller's cases (as `Reads.actions`): those of its own
     organisation (a chair: all), overdue first, then by due date."""
     found = []
-    for case in reads.cases(caller):
-        if case["status"] != "open":
-            continue
-        for action in reads.actions(caller, UUID(case["id"])):
+    for case in reads.cases(caller, "open", None, "GET /actions"):
+        for action in reads.actions(caller, UUID(case["id"]), "GET /actions"):
             mine = action["assignee_organisation_id"] == str(caller.organisation_id)
             if action["completed"] or not (mine or caller.role is Role.CHAIR):
                 continue

@@ -2,37 +2,70 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from api.deps import CallerDep, Fresh, ServicesDep
-from api.schemas import ActionCreate, CaseCreate, OrganisationRef, ReasonIn
+from api.schemas import ActionCreate, OrganisationRef, ReasonIn
+from api.schemas_cases import CaseCreate, CaseEdit
 
 router = APIRouter(prefix="/v1", tags=["cases"])
 
 
 @router.post("/cases", status_code=201)
 def open_case(body: CaseCreate, svc: ServicesDep, caller: CallerDep) -> dict[str, Any]:
-    """Open a case on an individual of concern (chair); the subject is sealed at rest."""
-    created, reference = svc.commands.open_case(
-        caller, body.subject.name, body.subject.birth_year, body.summary
-    )
+    """Open a case (chair): on a person (`subject`) or on a situation, a community-level
+    concern without a named subject (`title`); subject, title and summary are sealed."""
+    if body.subject is not None:
+        created, reference = svc.commands.open_case(
+            caller, body.subject.name, body.subject.birth_year, body.summary)
+    else:
+        assert body.title is not None  # the schema requires one of the two
+        created, reference = svc.commands.open_situation(caller, body.title, body.summary)
     return {"id": str(created.id), "reference": reference, "status": "open",
             "position": created.position}
 
 
+# Whitespace alone is no search: it would match every case.
+SearchText = Annotated[str | None, Query(min_length=1, max_length=200, pattern=r"\S")]
+
+
 @router.get("/cases", dependencies=[Fresh])
-def cases(svc: ServicesDep, caller: CallerDep) -> list[dict[str, Any]]:
-    """The cases the caller may see: chairs all, members those on whose case table they sit."""
-    return svc.reads.cases(caller)
+def cases(
+    svc: ServicesDep, caller: CallerDep,
+    status: Literal["open", "closed", "erased"] | None = None, q: SearchText = None,
+) -> list[dict[str, Any]]:
+    """The cases the caller may see (chairs all, members those on whose case table they
+    sit), by `status`, searched by `q`: the reference (whole) or part of the subject's name or
+    the title, case-insensitive."""
+    return svc.reads.cases(caller, status, q)
 
 
 @router.get("/cases/{case_id}", dependencies=[Fresh])
 def case(case_id: UUID, svc: ServicesDep, caller: CallerDep) -> dict[str, Any]:
-    """One case, with its subject and case table (case viewers)."""
+    """One case, with its subject or title and its case table (case viewers)."""
     return svc.reads.case(caller, case_id)
+
+
+@router.patch("/cases/{case_id}")
+def edit_case(
+    case_id: UUID, body: CaseEdit, svc: ServicesDep, caller: CallerDep
+) -> dict[str, int]:
+    """Correct a case's subject (a person case), title (a situation) or summary (chair);
+    a closed case is reopened first."""
+    subject = (body.subject.name, body.subject.birth_year) if body.subject else None
+    return {"position": svc.commands.edit_case(caller, case_id, subject, body.summary,
+                                               body.title)}
+
+
+@router.post("/cases/{case_id}/reopen")
+def reopen_case(
+    case_id: UUID, body: ReasonIn, svc: ServicesDep, caller: CallerDep
+) -> dict[str, int]:
+    """Reopen a closed case with a reason (chair)."""
+    return {"position": svc.commands.reopen_case(caller, case_id, body.reason)}
 
 
 @router.post("/cases/{case_id}/organisations", status_code=201)

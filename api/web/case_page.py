@@ -30,9 +30,9 @@ def case_page(request: Request, ws: WebSession, caller: Caller, svc: ServicesDep
     """The case page; with the contribution form's values and errors, or the action form's
     errors, when a form is shown again."""
     names = overview.directory(svc.ctx)
-    shown = svc.reads.case(caller, case_id)
+    shown = svc.reads.case(caller, case_id, CASE_PAGE)
     contributions = svc.reads.contributions(caller, case_id, CASE_PAGE)
-    actions = svc.reads.actions(caller, case_id)
+    actions = svc.reads.actions(caller, case_id, CASE_PAGE)
     mine = str(caller.organisation_id)
     active = caller.role in (Role.CHAIR, Role.MEMBER) and shown["status"] == "open"
     may = {"manage": caller.role is Role.CHAIR and shown["status"] == "open",

@@ -6,7 +6,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from api.deps import ServicesDep
-from api.schemas import ActionCreate, CaseCreate, OrganisationRef
+from api.schemas import ActionCreate, OrganisationRef
+from api.schemas_cases import CaseCreate
 from api.web import forms
 from api.web.auth import CheckedForm, SessionDep, WebCaller, WebSession
 from api.web.case_page import case_page
@@ -45,6 +46,7 @@ def open_case(request: Request, form: CheckedForm, ws: SessionDep, caller: WebCa
     except forms.FormErrors as error:
         return _cases_page(request, ws, caller, svc, values=values, errors=error.errors,
                            status_code=422)
+    assert body.subject is not None  # the form names a person
     created, _ = svc.commands.open_case(caller, body.subject.name, body.subject.birth_year,
                                         body.summary)
     return RedirectResponse(f"/cases/{created.id}?done=opened", status_code=303)
@@ -57,7 +59,8 @@ def _cases_page(request: Request, ws: WebSession, caller: Caller, svc: ServicesD
     names = overview.directory(svc.ctx)
     return render(
         request, "cases.html", status_code, **page_context(ws, caller, names),
-        cases=overview.cases(svc.reads, caller, status, q), q=q, status=status, done=done,
+        cases=overview.cases(svc.reads, caller, status, q, "GET /cases"), q=q, status=status,
+        done=done,
         values=values or {}, errors=errors or {},
         may={"see_cases": caller.role in (Role.CHAIR, Role.MEMBER),
              "open_case": caller.role is Role.CHAIR})

@@ -38,8 +38,10 @@ def _meetings_page(request: Request, ws: WebSession, caller: Caller, svc: Servic
     return render(
         request, "meetings.html", status_code, **page_context(ws, caller, names),
         meetings=overview.meetings(svc.ctx, svc.reads, caller, today),
-        cases={c["id"]: c for c in svc.reads.cases(caller)}, today=today.isoformat(),
-        schedulable=overview.cases(svc.reads, caller, "open", None) if is_chair else [],
+        cases={c["id"]: c for c in svc.reads.cases(caller, endpoint="GET /meetings")},
+        today=today.isoformat(),
+        schedulable=overview.cases(svc.reads, caller, "open", None, "GET /meetings")
+        if is_chair else [],
         may={"schedule": is_chair}, done=done, errors=errors or {})
 
 
@@ -69,7 +71,7 @@ def _meeting_page(request: Request, ws: WebSession, caller: Caller, svc: Service
                   status_code: int = 200) -> Response:
     names = overview.directory(svc.ctx)
     shown = svc.reads.meeting(caller, meeting_id)
-    cases = {c["id"]: c for c in svc.reads.cases(caller)}
+    cases = {c["id"]: c for c in svc.reads.cases(caller, endpoint="GET /meetings/{id}")}
     return render(
         request, "meeting.html", status_code, **page_context(ws, caller, names),
         meeting=shown, cases=cases, done=done, errors=errors or {},

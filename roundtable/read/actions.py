@@ -10,7 +10,8 @@ from roundtable.read.base import Json, ReadPath
 
 
 class ActionReads(ReadPath):
-    def actions(self, caller: Caller, case_id: UUID) -> list[Json]:
+    def actions(self, caller: Caller, case_id: UUID,
+                endpoint: str = "GET /v1/cases/{id}/actions") -> list[Json]:
         if self.ctx.queries.case_for(caller.facts, case_id) is None:
             raise NotFoundError("no such case")
         actions = self.ctx.queries.actions(case_id)
@@ -30,5 +31,5 @@ class ActionReads(ReadPath):
             for a in actions
         ]
         self.disclose(caller, "action", [a["id"] for a in shown if a["description"]],
-                      "GET /v1/cases/{id}/actions", case_id)
+                      endpoint, case_id)
         return shown

@@ -37,7 +37,11 @@ class PrivacyReads(CaseReads, ContributionReads, ActionReads):
                 "text": text, "ask": None if text is not None or erased else c["owner_id"],
             })
         self._disclose(caller, items, "GET /v1/cases/{id}/export", case_id, "export")
-        return {"case": self._case_json(case, with_table=True), "contributions": items,
+        shown = self._case_json(case, with_table=True)
+        if all(i["text"] is None for i in items):
+            # No export record (it lists the texts shown), yet the subject was shown.
+            self.disclose_subjects(caller, [shown], "GET /v1/cases/{id}/export")
+        return {"case": shown, "contributions": items,
                 "actions": self.actions(caller, case_id), "exported_at": now.isoformat()}
 
     def settings(self, caller: Caller) -> Json:
@@ -54,13 +58,11 @@ class PrivacyReads(CaseReads, ContributionReads, ActionReads):
         interval = self.settings(caller)["review_interval_days"]
         today = self.ctx.clock().date()
         due = []
-        rows = self.ctx.queries.open_cases_last_reviewed(today.isoformat())
-        reviewed = sorted(((max(r["opened_on"], r["last_met_on"] or ""), r) for r in rows),
-                          key=lambda pair: pair[0])
-        for last_reviewed_on, row in reviewed:
-            due_on = date.fromisoformat(last_reviewed_on) + timedelta(days=interval)
+        for row in self.ctx.queries.open_cases_last_reviewed(today.isoformat()):
+            due_on = date.fromisoformat(row["last_reviewed_on"]) + timedelta(days=interval)
             if due_on <= today:
                 due.append({**self._case_json(row, with_table=False),
-                            "last_reviewed_on": last_reviewed_on,
+                            "last_reviewed_on": row["last_reviewed_on"],
                             "due_on": due_on.isoformat()})
+        self.disclose_subjects(caller, due, "GET /v1/reviews")
         return due

@@ -62,10 +62,11 @@ def test_viewing_the_case_page_is_recorded_as_a_disclosure(web: WebWorld) -> Non
 
     found = web.table.client.get(f"/v1/audit/disclosures?case_id={web.case_id}",
                                  headers=web.table.headers()).json()["disclosures"]
-    mine = [d for d in found if d["person_id"] == web.officer.id]
-    assert len(mine) == 1
-    assert mine[0]["endpoint"] == "GET /cases/{id}"
-    assert len(mine[0]["contribution_ids"]) == 1  # the AMBER note, not the RED one
+    mine = {d["kind"]: d for d in found if d["person_id"] == web.officer.id}
+    assert set(mine) == {"subject", "contribution"}
+    assert {d["endpoint"] for d in mine.values()} == {"GET /cases/{id}"}
+    assert mine["subject"]["ids"] == [web.case_id]
+    assert len(mine["contribution"]["contribution_ids"]) == 1  # the AMBER note, not the RED
 
 
 def test_the_cases_list_searches_and_filters_the_viewers_cases(web: WebWorld) -> None:
