@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from api import errors
 from api.deps import Services
+from api.limits import BodySizeLimit
 from api.routes import audit, cases, contributions, directory, meetings, privacy
 
 
@@ -17,6 +18,7 @@ def create_app(services: Services) -> FastAPI:
         "data, a verifiable audit trail. See API.md for the contract.",
     )
     app.state.services = services
+    app.add_middleware(BodySizeLimit)
     errors.install(app)
     for module in (directory, cases, contributions, meetings, privacy, audit):
         app.include_router(module.router)
