@@ -10,6 +10,7 @@ from fastapi import Depends, Header, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.schemas import INT64_MAX
 from roundtable.audit.service import Audit
 from roundtable.commands import Commands
 from roundtable.context import Caller, Context
@@ -50,7 +51,7 @@ CallerDep = Annotated[Caller, Depends(current_caller)]
 async def min_position(
     svc: ServicesDep,
     _caller: CallerDep,  # authenticate first: no token is a 401 at once, never a 5 s wait
-    x_min_position: Annotated[int | None, Header(ge=0)] = None,
+    x_min_position: Annotated[int | None, Header(ge=0, le=INT64_MAX)] = None,
 ) -> None:
     """Answer only once the views include position N (within 5 s, else 503).
 

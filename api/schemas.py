@@ -12,6 +12,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
 TlpLabel = Literal["RED", "AMBER+STRICT", "AMBER", "GREEN", "CLEAR"]
+INT64_MAX = 2**63 - 1
+"""The largest integer a query, path or header parameter takes: what both stores can hold."""
 
 
 class Body(BaseModel):

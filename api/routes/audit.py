@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from api.deps import CallerDep, Fresh, ServicesDep
+from api.schemas import INT64_MAX
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
@@ -16,7 +17,7 @@ router = APIRouter(prefix="/v1/audit", tags=["audit"])
 def events(
     svc: ServicesDep,
     caller: CallerDep,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=INT64_MAX)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
     """Event metadata in log order (position, type, stream, time, actor, leaf hash)."""
@@ -42,7 +43,7 @@ def view_as_of(
     person_id: UUID,
     svc: ServicesDep,
     caller: CallerDep,
-    at: Annotated[int | None, Query(ge=1)] = None,
+    at: Annotated[int | None, Query(ge=1, le=INT64_MAX)] = None,
 ) -> dict[str, Any]:
     """What a person could see as of position `at` (default: now), replayed from the log."""
     return svc.audit.view_as_of(caller, person_id, at)
@@ -61,7 +62,9 @@ def checkpoint(svc: ServicesDep, caller: CallerDep) -> dict[str, Any]:
 
 
 @router.get("/leaves/{index}", dependencies=[Fresh])
-def leaf(index: int, svc: ServicesDep, caller: CallerDep) -> dict[str, Any]:
+def leaf(
+    index: Annotated[int, Path(ge=0, le=INT64_MAX)], svc: ServicesDep, caller: CallerDep
+) -> dict[str, Any]:
     """Leaf `index` (0-based, log order): its position, leaf hash and canonical bytes."""
     return svc.audit.leaf(caller, index)
 
@@ -70,8 +73,8 @@ def leaf(index: int, svc: ServicesDep, caller: CallerDep) -> dict[str, Any]:
 def inclusion(
     svc: ServicesDep,
     caller: CallerDep,
-    index: Annotated[int, Query(ge=0)],
-    size: Annotated[int, Query(ge=1)],
+    index: Annotated[int, Query(ge=0, le=INT64_MAX)],
+    size: Annotated[int, Query(ge=1, le=INT64_MAX)],
 ) -> dict[str, Any]:
     """RFC 6962 / 9162 audit path of leaf `index` in the tree of `size` leaves."""
     return svc.audit.inclusion(caller, index, size)
@@ -81,8 +84,8 @@ def inclusion(
 def consistency(
     svc: ServicesDep,
     caller: CallerDep,
-    size1: Annotated[int, Query(alias="from", ge=1)],
-    size2: Annotated[int, Query(alias="to", ge=1)],
+    size1: Annotated[int, Query(alias="from", ge=1, le=INT64_MAX)],
+    size2: Annotated[int, Query(alias="to", ge=1, le=INT64_MAX)],
 ) -> dict[str, Any]:
     """RFC 6962 / 9162 consistency proof between trees of sizes `from` and `to`."""
     return svc.audit.consistency(caller, size1, size2)
