@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from api import errors
 from api.deps import Services
+from api.freshness import Freshness
 from api.limits import BodySizeLimit
 from api.routes import audit, cases, contributions, directory, meetings, privacy
 
@@ -18,6 +19,9 @@ def create_app(services: Services) -> FastAPI:
         "data, a verifiable audit trail. See API.md for the contract.",
     )
     app.state.services = services
+    recorder = services.ctx.app.recorder
+    app.state.freshness = Freshness(services.ctx.catchup,
+                                    head=lambda: recorder.max_notification_id() or 0)
     app.add_middleware(BodySizeLimit)
     errors.install(app)
     for module in (directory, cases, contributions, meetings, privacy, audit):
