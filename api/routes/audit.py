@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Query
+from fastapi import Path, Query
 
 from api.deps import CallerDep, Fresh, ServicesDep
+from api.errors import WAITS
+from api.routing import v1_router
 from api.schemas import INT64_MAX
 
-router = APIRouter(prefix="/v1/audit", tags=["audit"])
+router = v1_router("audit", "/v1/audit")
 
 
-@router.get("/events", dependencies=[Fresh])
+@router.get("/events", dependencies=[Fresh], responses=WAITS)
 def events(
     svc: ServicesDep,
     caller: CallerDep,
@@ -24,13 +26,13 @@ def events(
     return svc.audit.events(caller, after, limit)
 
 
-@router.get("/verify", dependencies=[Fresh])
+@router.get("/verify", dependencies=[Fresh], responses=WAITS)
 def verify(svc: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     """Recompute every leaf and check the log against its tree and signed checkpoints."""
     return svc.audit.verify(caller)
 
 
-@router.get("/disclosures", dependencies=[Fresh])
+@router.get("/disclosures", dependencies=[Fresh], responses=WAITS)
 def disclosures(
     svc: ServicesDep, caller: CallerDep, case_id: UUID | None = None
 ) -> dict[str, Any]:
@@ -38,7 +40,7 @@ def disclosures(
     return svc.audit.disclosures(caller, case_id)
 
 
-@router.get("/views/{person_id}", dependencies=[Fresh])
+@router.get("/views/{person_id}", dependencies=[Fresh], responses=WAITS)
 def view_as_of(
     person_id: UUID,
     svc: ServicesDep,
@@ -55,13 +57,13 @@ def key(svc: ServicesDep) -> dict[str, str]:
     return svc.audit.key()
 
 
-@router.get("/checkpoint", dependencies=[Fresh])
+@router.get("/checkpoint", dependencies=[Fresh], responses=WAITS)
 def checkpoint(svc: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     """A signed C2SP tlog-checkpoint covering every event written before the request."""
     return svc.audit.checkpoint(caller).to_json()
 
 
-@router.get("/leaves/{index}", dependencies=[Fresh])
+@router.get("/leaves/{index}", dependencies=[Fresh], responses=WAITS)
 def leaf(
     index: Annotated[int, Path(ge=0, le=INT64_MAX)], svc: ServicesDep, caller: CallerDep
 ) -> dict[str, Any]:
@@ -69,7 +71,7 @@ def leaf(
     return svc.audit.leaf(caller, index)
 
 
-@router.get("/proofs/inclusion", dependencies=[Fresh])
+@router.get("/proofs/inclusion", dependencies=[Fresh], responses=WAITS)
 def inclusion(
     svc: ServicesDep,
     caller: CallerDep,
@@ -80,7 +82,7 @@ def inclusion(
     return svc.audit.inclusion(caller, index, size)
 
 
-@router.get("/proofs/consistency", dependencies=[Fresh])
+@router.get("/proofs/consistency", dependencies=[Fresh], responses=WAITS)
 def consistency(
     svc: ServicesDep,
     caller: CallerDep,

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter
-
 from api.deps import CallerDep, Fresh, ServicesDep
+from api.errors import WAITS
+from api.routing import v1_router
 from api.schemas import ActionCreate, CaseCreate, OrganisationRef, ReasonIn
 
-router = APIRouter(prefix="/v1", tags=["cases"])
+router = v1_router("cases")
 
 
 @router.post("/cases", status_code=201)
@@ -23,13 +23,13 @@ def open_case(body: CaseCreate, svc: ServicesDep, caller: CallerDep) -> dict[str
             "position": created.position}
 
 
-@router.get("/cases", dependencies=[Fresh])
+@router.get("/cases", dependencies=[Fresh], responses=WAITS)
 def cases(svc: ServicesDep, caller: CallerDep) -> list[dict[str, Any]]:
     """The cases the caller may see: chairs all, members those on whose case table they sit."""
     return svc.reads.cases(caller)
 
 
-@router.get("/cases/{case_id}", dependencies=[Fresh])
+@router.get("/cases/{case_id}", dependencies=[Fresh], responses=WAITS)
 def case(case_id: UUID, svc: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     """One case, with its subject and case table (case viewers)."""
     return svc.reads.case(caller, case_id)
@@ -71,7 +71,7 @@ def agree_action(
     return {"id": str(created.id), "position": created.position}
 
 
-@router.get("/cases/{case_id}/actions", dependencies=[Fresh])
+@router.get("/cases/{case_id}/actions", dependencies=[Fresh], responses=WAITS)
 def actions(case_id: UUID, svc: ServicesDep, caller: CallerDep) -> list[dict[str, Any]]:
     """The actions agreed on a case (case viewers)."""
     return svc.reads.actions(caller, case_id)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter
-
 from api.deps import CallerDep, Fresh, ServicesDep
+from api.errors import WAITS
+from api.routing import v1_router
 from api.schemas import ContributionCreate, SharingRuleIn
 from roundtable.commands import parse_rule
 
-router = APIRouter(prefix="/v1", tags=["contributions"])
+router = v1_router("contributions")
 
 
 @router.post("/cases/{case_id}/contributions", status_code=201)
@@ -24,13 +24,13 @@ def contribute(
     return {"id": str(created.id), "position": created.position}
 
 
-@router.get("/cases/{case_id}/contributions", dependencies=[Fresh])
+@router.get("/cases/{case_id}/contributions", dependencies=[Fresh], responses=WAITS)
 def contributions(case_id: UUID, svc: ServicesDep, caller: CallerDep) -> list[dict[str, Any]]:
     """The contributions of a case the caller may see."""
     return svc.reads.contributions(caller, case_id, "GET /v1/cases/{id}/contributions")
 
 
-@router.get("/contributions/{contribution_id}", dependencies=[Fresh])
+@router.get("/contributions/{contribution_id}", dependencies=[Fresh], responses=WAITS)
 def contribution(contribution_id: UUID, svc: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     """One contribution, if the caller may see it."""
     return svc.reads.contribution(caller, contribution_id, "GET /v1/contributions/{id}")
@@ -51,7 +51,7 @@ def withdraw(contribution_id: UUID, svc: ServicesDep, caller: CallerDep) -> dict
     return {"position": svc.commands.withdraw(caller, contribution_id)}
 
 
-@router.get("/contributions/{contribution_id}/access", dependencies=[Fresh])
+@router.get("/contributions/{contribution_id}/access", dependencies=[Fresh], responses=WAITS)
 def access(contribution_id: UUID, svc: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     """Who may see and act on a contribution, and why (owner organisation, chairs)."""
     return svc.reads.access(caller, contribution_id)

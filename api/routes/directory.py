@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter
-
 from api.deps import CallerDep, Fresh, ServicesDep
+from api.errors import WAITS
+from api.routing import v1_router
 from api.schemas import OrganisationCreate, PersonCreate
 from domain.rules import Role
 
-router = APIRouter(prefix="/v1", tags=["directory"])
+router = v1_router("directory")
 
 
-@router.get("/me", dependencies=[Fresh])
+@router.get("/me", dependencies=[Fresh], responses=WAITS)
 def me(svc: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     """The caller's own person record."""
     return svc.reads.me(caller)
@@ -31,7 +31,7 @@ def register_organisation(
     return {"id": str(created.id), **body.model_dump(), "position": created.position}
 
 
-@router.get("/organisations", dependencies=[Fresh])
+@router.get("/organisations", dependencies=[Fresh], responses=WAITS)
 def organisations(svc: ServicesDep, caller: CallerDep) -> list[dict[str, Any]]:
     """Every organisation at the round table."""
     return svc.reads.organisations()
