@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api import errors
+from api import docs, errors
 from api.deps import Services
 from api.freshness import Freshness
 from api.limits import BodySizeLimit
@@ -16,7 +16,9 @@ def create_app(services: Services) -> FastAPI:
         title="Round table service",
         version="1",
         description="Partners' round table: per-contribution sharing rules, sealed personal "
-        "data, a verifiable audit trail. See API.md for the contract.",
+        "data, a verifiable audit trail. The reference is docs/API.md in the repository.",
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.services = services
     recorder = services.ctx.app.recorder
@@ -24,6 +26,7 @@ def create_app(services: Services) -> FastAPI:
                                     head=lambda: recorder.max_notification_id() or 0)
     app.add_middleware(BodySizeLimit)
     errors.install(app)
+    docs.install(app)
     for module in (directory, cases, contributions, meetings, privacy, audit):
         app.include_router(module.router)
     return app
