@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Header, HTTPException, Request
-from fastapi.concurrency import run_in_threadpool
+from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.freshness import Freshness
+from api.schemas import INT64_MAX
 from roundtable.audit.service import Audit
 from roundtable.commands import Commands
 from roundtable.context import Caller, Context
 from roundtable.reads import Reads
 from roundtable.sessions import SessionStore
-
-MIN_POSITION_WAIT_SECONDS = 5.0
 
 
 @dataclass
@@ -50,23 +48,15 @@ CallerDep = Annotated[Caller, Depends(current_caller)]
 
 
 async def min_position(
-    svc: ServicesDep,
-    _caller: CallerDep,  # authenticate first: no token is a 401 at once, never a 5 s wait
-    x_min_position: Annotated[int | None, Header(ge=0)] = None,
+    request: Request,
+    _caller: CallerDep,  # authenticate first: no token is a 401 at once, never a wait
+    x_min_position: Annotated[int | None, Header(ge=0, le=INT64_MAX)] = None,
 ) -> None:
-    """Answer only once the views include position N (within 5 s, else 503).
-
-    Async, so that the common case (no header) costs no trip to the thread pool."""
+    """Answer only once the views include position N (within 5 s, else 503; beyond the
+    store's head: 422). Async, and waits on the event loop (`api/freshness.py`)."""
     if x_min_position is not None:
-        await run_in_threadpool(_wait_for, svc, x_min_position)
-
-
-def _wait_for(svc: Services, x_min_position: int) -> None:
-    deadline = time.monotonic() + MIN_POSITION_WAIT_SECONDS
-    while svc.ctx.catchup.catch_up() < x_min_position:
-        if time.monotonic() > deadline:
-            raise HTTPException(503, "the views have not reached that position yet")
-        time.sleep(0.02)
+        freshness: Freshness = request.app.state.freshness
+        await freshness.wait_for(x_min_position)
 
 
 Fresh = Depends(min_position)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api import errors
+from api import docs, errors
 from api.deps import Services
+from api.freshness import Freshness
+from api.limits import BodySizeLimit
 from api.routes import audit, cases, contributions, directory, meetings, privacy
 from api.web.app import install as install_web_page
 
@@ -15,10 +17,17 @@ def create_app(services: Services) -> FastAPI:
         title="Round table service",
         version="1",
         description="Partners' round table: per-contribution sharing rules, sealed personal "
-        "data, a verifiable audit trail. See API.md for the contract.",
+        "data, a verifiable audit trail. The reference is docs/API.md in the repository.",
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.services = services
+    recorder = services.ctx.app.recorder
+    app.state.freshness = Freshness(services.ctx.catchup,
+                                    head=lambda: recorder.max_notification_id() or 0)
+    app.add_middleware(BodySizeLimit)
     errors.install(app)
+    docs.install(app)
     for module in (directory, cases, contributions, meetings, privacy, audit):
         app.include_router(module.router)
     install_web_page(app)  # the web page: /, /login, /cases..., /static

@@ -7,11 +7,20 @@ from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
 TlpLabel = Literal["RED", "AMBER+STRICT", "AMBER", "GREEN", "CLEAR"]
+INT64_MAX = 2**63 - 1
+"""The largest integer a query, path or header parameter takes: what both stores can hold."""
 
 
 class Body(BaseModel):
@@ -68,6 +77,28 @@ class SharingRuleIn(Body):
     actionable_by: list[UUID] | None = Field(default=None, max_length=500)
     anonymous: bool = False
     expires_at: AwareDatetime | None = None
+
+
+class SharingRulePatch(Body):
+    """Some fields of a sharing rule: those given replace the current ones, the others are
+    kept. `null` clears a field that may be absent (`meeting_id`, `recipients`,
+    `organisations`, `actionable_by`, `expires_at`)."""
+
+    tlp: TlpLabel | None = None
+    meeting_id: UUID | None = None
+    recipients: list[UUID] | None = Field(default=None, max_length=500)
+    organisations: list[UUID] | None = Field(default=None, max_length=500)
+    secrecy_bound_only: bool | None = None
+    actionable_by: list[UUID] | None = Field(default=None, max_length=500)
+    anonymous: bool | None = None
+    expires_at: AwareDatetime | None = None
+
+    @field_validator("tlp", "secrecy_bound_only", "anonymous", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("may be left out, but not null")
+        return value
 
 
 class ContributionCreate(SharingRuleIn):

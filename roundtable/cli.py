@@ -11,6 +11,10 @@ import socket
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+from eventsourcing.persistence import OperationalError
 
 from roundtable.bootstrap import Paths, build, resolve_paths
 from roundtable.sealing import KeyFileError
@@ -28,11 +32,27 @@ def _paths(args: argparse.Namespace) -> Paths:
 def _existing(args: argparse.Namespace) -> Paths:
     paths = _paths(args)
     if not paths.initialised:
+        where = f"the database {_shown(paths.database)}" if paths.database else str(paths.data)
         raise UserError(
-            f"{paths.database or paths.data} holds no round table; create one with "
-            "`roundtable init` or `roundtable demo`"
+            f"{where} holds no round table: pass --data DIR of an initialised store, or "
+            "--database postgresql://... (with its --data DIR of keys); create one with "
+            "`roundtable init --data DIR --table NAME --chair NAME --organisation NAME "
+            "--sector SECTOR` (or try `roundtable demo`)"
         )
     return paths
+
+
+def _shown(url: str) -> str:
+    """A database URL without its password, to print."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return parts._replace(netloc=f"{parts.username or ''}:***@{host}").geturl()
+
+
+# A PostgreSQL that is down, or refuses the connection (the library wraps psycopg's error).
+DATABASE_DOWN = (psycopg.OperationalError, OperationalError)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -231,6 +251,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UserError, AlreadyInitialised, KeyFileError) as error:
         print(f"roundtable: {error}", file=sys.stderr)
         return 1
+    except DATABASE_DOWN as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else "no answer"
+        print(f"roundtable: cannot reach the PostgreSQL database: {reason}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     return code

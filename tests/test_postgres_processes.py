@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,10 +64,23 @@ def test_a_write_on_one_process_is_read_on_the_other_with_min_position(
         assert answer.json()["text"] == "seen on one process"
 
 
-def test_a_position_the_views_never_reach_answers_503(deployment: Deployment) -> None:
-    with deployment.client(1) as second:
-        answer = second.get("/v1/cases", headers={"X-Min-Position": "1000000"})
-        assert answer.status_code == 503
+def test_a_position_beyond_the_head_is_422_and_one_the_views_do_not_reach_is_503(
+    deployment: Deployment,
+) -> None:
+    with deployment.client(0) as first, deployment.client(1) as second:
+        started = time.monotonic()
+        beyond = second.get("/v1/cases", headers={"X-Min-Position": "1000000"})
+        assert beyond.status_code == 422
+        assert time.monotonic() - started < 2
+        deployment.worker.stop()  # the views stay where they are; the store moves on
+        written = first.post("/v1/organisations", json={
+            "name": "Late", "sector": "x", "kind": "formal", "professional_secrecy": False})
+        assert written.status_code == 201, written.text
+        started = time.monotonic()
+        lagging = second.get("/v1/cases",
+                             headers={"X-Min-Position": str(written.json()["position"])})
+        assert lagging.status_code == 503
+        assert 4.5 <= time.monotonic() - started < 10
 
 
 def test_eighty_concurrent_writes_through_both_processes_are_visible_exactly_once(

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from api.deps import CallerDep, Fresh, ServicesDep
+from api.errors import WAITS
+from api.routing import v1_router
 from api.schemas import ActionCreate, OrganisationRef, ReasonIn
 from api.schemas_cases import CaseCreate, CaseEdit
 
-router = APIRouter(prefix="/v1", tags=["cases"])
+router = v1_router("cases")
 
 
 @router.post("/cases", status_code=201)
@@ -32,7 +34,7 @@ def open_case(body: CaseCreate, svc: ServicesDep, caller: CallerDep) -> dict[str
 SearchText = Annotated[str | None, Query(min_length=1, max_length=200, pattern=r"\S")]
 
 
-@router.get("/cases", dependencies=[Fresh])
+@router.get("/cases", dependencies=[Fresh], responses=WAITS)
 def cases(
     svc: ServicesDep, caller: CallerDep,
     status: Literal["open", "closed", "erased"] | None = None, q: SearchText = None,
@@ -43,7 +45,7 @@ def cases(
     return svc.reads.cases(caller, status, q)
 
 
-@router.get("/cases/{case_id}", dependencies=[Fresh])
+@router.get("/cases/{case_id}", dependencies=[Fresh], responses=WAITS)
 def case(case_id: UUID, svc: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     """One case, with its subject or title and its case table (case viewers)."""
     return svc.reads.case(caller, case_id)
@@ -104,7 +106,7 @@ def agree_action(
     return {"id": str(created.id), "position": created.position}
 
 
-@router.get("/cases/{case_id}/actions", dependencies=[Fresh])
+@router.get("/cases/{case_id}/actions", dependencies=[Fresh], responses=WAITS)
 def actions(case_id: UUID, svc: ServicesDep, caller: CallerDep) -> list[dict[str, Any]]:
     """The actions agreed on a case (case viewers)."""
     return svc.reads.actions(caller, case_id)

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter
-
-from api.deps import CallerDep, Fresh, ServicesDep
-from api.schemas import ContributionCreate, SharingRuleIn
+from api.deps import CallerDep, Fresh, Services, ServicesDep
+from api.errors import WAITS
+from api.routing import v1_router
+from api.schemas import ContributionCreate, SharingRuleIn, SharingRulePatch
+from domain.errors import InvalidError, NotFoundError
 from roundtable.commands import parse_rule, sent_lists
+from roundtable.context import Caller
 
-router = APIRouter(prefix="/v1", tags=["contributions"])
+router = v1_router("contributions")
 
 
 @router.post("/cases/{case_id}/contributions", status_code=201)
@@ -25,13 +27,13 @@ def contribute(
     return {"id": str(created.id), "position": created.position}
 
 
-@router.get("/cases/{case_id}/contributions", dependencies=[Fresh])
+@router.get("/cases/{case_id}/contributions", dependencies=[Fresh], responses=WAITS)
 def contributions(case_id: UUID, svc: ServicesDep, caller: CallerDep) -> list[dict[str, Any]]:
     """The contributions of a case the caller may see."""
     return svc.reads.contributions(caller, case_id, "GET /v1/cases/{id}/contributions")
 
 
-@router.get("/contributions/{contribution_id}", dependencies=[Fresh])
+@router.get("/contributions/{contribution_id}", dependencies=[Fresh], responses=WAITS)
 def contribution(contribution_id: UUID, svc: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     """One contribution, if the caller may see it."""
     return svc.reads.contribution(caller, contribution_id, "GET /v1/contributions/{id}")
@@ -41,10 +43,41 @@ def contribution(contribution_id: UUID, svc: ServicesDep, caller: CallerDep) -> 
 def change_sharing(
     contribution_id: UUID, body: SharingRuleIn, svc: ServicesDep, caller: CallerDep
 ) -> dict[str, int]:
-    """Change the sharing rule from now on (owner organisation)."""
+    """Replace the whole sharing rule from now on (owner organisation).
+
+    Every field left out takes its default, whatever it was before: no `organisations` or
+    `recipients`, `secrecy_bound_only` and `anonymous` false, only the owner organisation may
+    act, no expiry. To change some fields and keep the others, use `PATCH`.
+    """
     data = body.model_dump(mode="json")
     return {"position": svc.commands.change_sharing(caller, contribution_id, parse_rule(data),
                                                     sent_lists(data))}
+
+
+@router.patch("/contributions/{contribution_id}/sharing")
+def patch_sharing(
+    contribution_id: UUID, body: SharingRulePatch, svc: ServicesDep, caller: CallerDep
+) -> dict[str, int]:
+    """Change some fields of the sharing rule from now on (owner organisation).
+
+    The fields given replace the current ones, the others are kept (`null` clears an optional
+    field); the merged rule is checked and recorded exactly as a `PUT` of it would be.
+    """
+    changes = body.model_dump(mode="json", exclude_unset=True)
+    if not changes:
+        raise InvalidError(("body",), "name at least one field of the rule to change")
+    current = _current_rule(svc, caller, contribution_id)
+    rule = parse_rule({**current, **changes})
+    return {"position": svc.commands.change_sharing(caller, contribution_id, rule)}
+
+
+def _current_rule(svc: Services, caller: Caller, contribution_id: UUID) -> dict[str, Any]:
+    """The rule as the caller's permitted view holds it; hidden or missing: one 404."""
+    row = svc.ctx.queries.contribution_for(caller.facts, contribution_id, svc.ctx.clock())
+    if row is None:
+        raise NotFoundError("no such contribution")
+    rule: dict[str, Any] = row["rule"]
+    return rule
 
 
 @router.post("/contributions/{contribution_id}/withdraw")
@@ -53,7 +86,7 @@ def withdraw(contribution_id: UUID, svc: ServicesDep, caller: CallerDep) -> dict
     return {"position": svc.commands.withdraw(caller, contribution_id)}
 
 
-@router.get("/contributions/{contribution_id}/access", dependencies=[Fresh])
+@router.get("/contributions/{contribution_id}/access", dependencies=[Fresh], responses=WAITS)
 def access(contribution_id: UUID, svc: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     """Who may see and act on a contribution, and why (owner organisation, chairs)."""
     return svc.reads.access(caller, contribution_id)

@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter
-
 from api.deps import CallerDep, Fresh, ServicesDep
+from api.errors import WAITS
+from api.routing import v1_router
 from api.schemas import OrganisationCreate, PersonCreate, RegisterChange
 from domain.rules import Role
 
-router = APIRouter(prefix="/v1", tags=["directory"])
+router = v1_router("directory")
 
 
-@router.get("/me", dependencies=[Fresh])
+@router.get("/me", dependencies=[Fresh], responses=WAITS)
 def me(svc: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     """The caller's own person record."""
     return svc.reads.me(caller)
@@ -31,7 +31,7 @@ def register_organisation(
     return {"id": str(created.id), **body.model_dump(), "position": created.position}
 
 
-@router.get("/organisations", dependencies=[Fresh])
+@router.get("/organisations", dependencies=[Fresh], responses=WAITS)
 def organisations(svc: ServicesDep, caller: CallerDep) -> list[dict[str, Any]]:
     """Every organisation at the round table."""
     return svc.reads.organisations()
@@ -46,7 +46,7 @@ def register_person(body: PersonCreate, svc: ServicesDep, caller: CallerDep) -> 
     return {**svc.reads.person(caller, created.id), "token": token, "position": created.position}
 
 
-@router.get("/people", dependencies=[Fresh])
+@router.get("/people", dependencies=[Fresh], responses=WAITS)
 def people(svc: ServicesDep, caller: CallerDep) -> list[dict[str, Any]]:
     """The people of the round table, with their organisation's name (chair, member)."""
     return svc.reads.people(caller)

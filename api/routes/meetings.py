@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter
-
 from api.deps import CallerDep, Fresh, ServicesDep
+from api.errors import WAITS
+from api.routing import v1_router
 from api.schemas import AttendanceIn, MeetingCreate
 
-router = APIRouter(prefix="/v1", tags=["meetings"])
+router = v1_router("meetings")
 
 
 @router.post("/meetings", status_code=201)
@@ -28,7 +28,7 @@ def record_attendance(
     return {"position": svc.commands.record_attendance(caller, meeting_id, body.person_ids)}
 
 
-@router.get("/meetings/{meeting_id}", dependencies=[Fresh])
+@router.get("/meetings/{meeting_id}", dependencies=[Fresh], responses=WAITS)
 def meeting(meeting_id: UUID, svc: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     """A meeting (chairs; members present or whose organisation is on a case of its agenda)."""
     return svc.reads.meeting(caller, meeting_id)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter
-
 from api.deps import CallerDep, Fresh, ServicesDep
+from api.errors import WAITS
+from api.routing import v1_router
 from api.schemas import ReasonIn, SettingsIn
 
-router = APIRouter(prefix="/v1", tags=["privacy"])
+router = v1_router("privacy")
 
 
 @router.post("/cases/{case_id}/erase")
@@ -25,13 +25,13 @@ def erase_case(
     return {"position": svc.commands.erase_case(caller, case_id)}
 
 
-@router.get("/cases/{case_id}/export", dependencies=[Fresh])
+@router.get("/cases/{case_id}/export", dependencies=[Fresh], responses=WAITS)
 def export_case(case_id: UUID, svc: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     """Subject-access export of a case (chair); recorded as a disclosure."""
     return svc.reads.export(caller, case_id)
 
 
-@router.get("/settings", dependencies=[Fresh])
+@router.get("/settings", dependencies=[Fresh], responses=WAITS)
 def settings(svc: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     """Retention after closure and review interval, in days (chair)."""
     return svc.reads.settings(caller)
@@ -46,7 +46,7 @@ def change_settings(body: SettingsIn, svc: ServicesDep, caller: CallerDep) -> di
     return {**body.model_dump(), "position": position}
 
 
-@router.get("/reviews", dependencies=[Fresh])
+@router.get("/reviews", dependencies=[Fresh], responses=WAITS)
 def reviews(svc: ServicesDep, caller: CallerDep) -> list[dict[str, Any]]:
     """Open cases due for review, oldest first (chair)."""
     return svc.reads.reviews(caller)

@@ -31,6 +31,7 @@ ENDPOINTS = [
     ("GET", "/v1/cases/{id}/contributions"),
     ("GET", "/v1/contributions/{id}"),
     ("PUT", "/v1/contributions/{id}/sharing"),
+    ("PATCH", "/v1/contributions/{id}/sharing"),
     ("POST", "/v1/contributions/{id}/withdraw"),
     ("GET", "/v1/contributions/{id}/access"),
     ("POST", "/v1/cases/{id}/actions"),
@@ -48,7 +49,7 @@ def _every_endpoint_answers_401(world: World, headers: dict[str, str]) -> None:
     # The three kinds of 401 give one answer: it does not tell a deactivated token from none.
     reference = world.table.client.get("/v1/me").content
     for method, template in ENDPOINTS:
-        body: dict[str, Any] | None = {} if method in ("POST", "PUT") else None
+        body: dict[str, Any] | None = {} if method in ("POST", "PUT", "PATCH") else None
         response = world.table.client.request(method, _path(template), json=body,
                                               headers=headers)
         assert response.status_code == 401, (method, template, response.text)
