@@ -49,6 +49,8 @@ def build(
     trail = Trail(app, store, catchup, disclosures, signer)
     services = Services(ctx=ctx, commands=Commands(ctx), reads=Reads(ctx, disclosures),
                         audit=Audit(ctx, trail))
-    return Built(services, [keys.close, disclosures.close, store.close, app.close])
+    # The log signs itself: a checkpoint at most a second after any write, and on close.
+    auto = trail.auto_signer()
+    return Built(services, [keys.close, disclosures.close, store.close, app.close, auto.close])
 
 __all__ = ["Built", "Paths", "build", "resolve_paths"]

@@ -7,6 +7,7 @@ import argparse
 import errno
 import json
 import os
+import signal
 import socket
 import sys
 from collections.abc import Callable, Sequence
@@ -70,11 +71,18 @@ def serve(paths: Paths, host: str, port: int) -> None:
 
     # On PostgreSQL the projection workers (`roundtable project`) feed the views.
     built = build(paths, project=paths.database is None)
+    # uvicorn shuts down on SIGTERM, then raises it again: exit through `finally` instead of
+    # being killed by it, so that the stores are closed and a last checkpoint is signed.
+    signal.signal(signal.SIGTERM, _exit)
     try:
         print(f"serving {paths.data} on http://{host}:{port} (docs at /docs)", flush=True)
         uvicorn.run(create_app(built.services), host=host, port=port, log_level="info")
     finally:
         built.close()
+
+
+def _exit(*_: object) -> None:
+    raise SystemExit(0)
 
 
 def _check_port_free(host: str, port: int) -> None:
@@ -144,10 +152,14 @@ def _read_note(path: str) -> str:
 
 
 def cmd_checkpoint(args: argparse.Namespace) -> int:
+    from roundtable.audit.signer import TrailBroken
     from roundtable.auditing import open_trail
 
     with open_trail(_existing(args)) as trail:
-        print(trail.checkpoint().note, end="")
+        try:
+            print(trail.checkpoint().note, end="")
+        except TrailBroken as error:
+            raise UserError(str(error)) from None
     return 0
 
 

@@ -21,6 +21,8 @@ from roundtable.audit.tree import SqliteTree
 
 EVENT_TREE = SqliteTree("event_tree")
 DISCLOSURE_TREE = SqliteTree("disclosure_tree")
+# The event leaves as the service signed them, kept with the checkpoints in the audit file.
+SIGNED_EVENT_TREE = SqliteTree("signed_event_tree")
 EVENTS_LOG = "events"
 DISCLOSURES_LOG = "disclosures"
 
