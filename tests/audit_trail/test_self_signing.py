@@ -187,3 +187,21 @@ def test_on_postgresql_editing_the_newest_event_with_the_views_dropped_is_caught
     assert code == 1, out
     assert first_bad_positions(out) == [f"first bad position: {last}"], out
 
+
+
+@pytest.mark.parametrize(("column", "value"), [("originator_version", "five"),
+                                               ("originator_id", "not-a-uuid"),
+                                               ("topic", None)])
+def test_a_column_rewritten_with_another_type_is_named_not_a_crash(
+    scene: Scene, column: str, value: str | None
+) -> None:
+    paths = scene.table.paths
+    _, target = scene.contribute(scene.officer, "Contribution-plaintext: to be rewritten")
+    scene.contribute(scene.teacher, "Contribution-plaintext: written after it")
+    wait_until_signed(paths, head(paths))
+    scene.table.built.close()
+    with closing(paths.events) as db:
+        db.execute(f"UPDATE stored_events SET {column}=? WHERE rowid=?", (value, target))
+    drop_views(paths)
+    code, out = verify_cli(paths)
+    assert (code, first_bad_positions(out)) == (1, [f"first bad position: {target}"]), out
