@@ -15,7 +15,7 @@ from roundtable.audit.service import Audit
 from roundtable.auditing import Trail, open_views
 from roundtable.commands import Commands, finish_erasures
 from roundtable.context import Context, RoundTableApplication
-from roundtable.paths import Paths, event_store_env, resolve_paths
+from roundtable.paths import Paths, event_store_env, keep_files_private, resolve_paths
 from roundtable.reads import Reads
 from roundtable.sealing import CaseKeyStore, Sealer, load_key_encryption_key
 
@@ -37,6 +37,7 @@ def build(
 
     `project=False` (API processes of a PostgreSQL deployment) leaves the views to the
     projection workers and only follows them."""
+    keep_files_private()
     kek = load_key_encryption_key(paths.keys)
     keys = CaseKeyStore(paths.case_keys, kek)
     app = RoundTableApplication(env=event_store_env(paths))

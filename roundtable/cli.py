@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from roundtable.bootstrap import Paths, build, resolve_paths
+from roundtable.paths import keep_files_private
 from roundtable.sealing import KeyFileError
 from roundtable.setup import AlreadyInitialised, Founding, initialise
 
@@ -237,6 +238,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    keep_files_private()  # files 0600, directories 0700, whatever the shell's umask
     try:
         code: int = args.run(args)
     except (UserError, AlreadyInitialised, KeyFileError) as error:
