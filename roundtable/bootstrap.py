@@ -39,7 +39,8 @@ def build(
     projection workers and only follows them."""
     keep_files_private()
     kek = load_key_encryption_key(paths.keys)
-    keys = CaseKeyStore(paths.case_keys, kek)
+    # A key rotated while this runs (`roundtable rotate-key`) is picked up, not an error.
+    keys = CaseKeyStore(paths.case_keys, kek, reload=lambda: load_key_encryption_key(paths.keys))
     app = RoundTableApplication(env=event_store_env(paths))
     signer = load_signing_key(paths.keys)
     store, catchup = open_views(app, paths, project=project)

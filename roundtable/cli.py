@@ -185,7 +185,7 @@ def cmd_rotate_key(args: argparse.Namespace) -> int:
     paths = _existing(args)
     count = rotate_key_encryption_key(paths.keys, paths.case_keys)
     print(f"re-wrapped {count} case keys under a new key-encryption key in {paths.keys}; "
-          "restart `serve` so it loads the new key")
+          "a running `serve` picks it up by itself")
     return 0
 
 
@@ -223,7 +223,7 @@ def _parser() -> argparse.ArgumentParser:
                         "passed; safe to run from cron while `serve` runs")
     retention.add_argument("--dry-run", action="store_true", help="print what would be erased")
     command("rotate-key", cmd_rotate_key, "re-wrap every case key under a new key-encryption "
-            "key (events untouched)")
+            "key (events untouched); safe while `serve` runs")
 
     for name, run, text in (("serve", cmd_serve, "serve the HTTP API"),
                             ("demo", cmd_demo, "create a demo round table (and --serve it)")):
