@@ -32,10 +32,10 @@ TRACKING_NAME = "roundtable-views"
 
 
 def read_log(
-    recorder: ApplicationRecorder, stop: int | None = None, batch: int = 10_000
+    recorder: ApplicationRecorder, stop: int | None = None, batch: int = 10_000, after: int = 0
 ) -> Iterator[Notification]:
-    """Every stored notification in log order (up to position `stop`), read in batches."""
-    after = 0
+    """Every stored notification in log order after position `after` (up to position `stop`),
+    read in batches."""
     while True:
         found = recorder.select_notifications(
             start=after, limit=batch, stop=stop, inclusive_of_start=False

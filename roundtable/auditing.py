@@ -13,16 +13,8 @@ from projections.runner import Catchup, FollowingCatchup
 from projections.store import PostgresViewStore, ViewStore
 from roundtable.audit.disclosures import DisclosureLog
 from roundtable.audit.note import NoteSigner, load_signing_key
-from roundtable.audit.trail import (
-    DISCLOSURE_TREE,
-    DISCLOSURES_LOG,
-    EVENT_TREE,
-    EVENTS_LOG,
-    Checkpoint,
-    append_event,
-    create_event_trail,
-    sign_checkpoint,
-)
+from roundtable.audit.signer import AutoSigner, Signed, sign_logs
+from roundtable.audit.trail import Checkpoint, append_event, create_event_trail
 from roundtable.audit.verify import LogReport, verify_all
 from roundtable.context import RoundTableApplication
 from roundtable.paths import Paths, event_store_env
@@ -41,22 +33,21 @@ class Trail:
     def vkey(self) -> str:
         return self.signer.vkey()
 
+    def sign(self) -> Signed:
+        """Sign and keep a checkpoint of each log, covering every entry stored before now."""
+        return sign_logs(self.signer, self.app.recorder, self.disclosures)
+
     def checkpoint(self) -> Checkpoint:
-        """Bring the tree up to the log, sign and keep a checkpoint of each log."""
-        self.catchup.catch_up()
-        db = self.views.connection()
-        with self.views.write_lock:  # a consistent size and root while others catch up
-            size = EVENT_TREE.size(db)
-            root = EVENT_TREE.root(db, size) if size else None
-        checkpoint = sign_checkpoint(self.signer, EVENTS_LOG, size, root)
-        self.disclosures.store_checkpoint(checkpoint)
-        with self.disclosures.read_lock:
-            reading = self.disclosures.reading()
-            dsize = DISCLOSURE_TREE.size(reading)
-            droot = DISCLOSURE_TREE.root(reading, dsize) if dsize else None
-        self.disclosures.store_checkpoint(sign_checkpoint(self.signer, DISCLOSURES_LOG, dsize,
-                                                          droot))
-        return checkpoint
+        return self.sign().checkpoint
+
+    def auto_signer(self) -> AutoSigner:
+        """The service's own signer, woken by every write of this process (started)."""
+        signer = AutoSigner(self.sign, lambda: self.app.recorder.max_notification_id() or 0,
+                            self.disclosures.size)
+        self.app.listeners.append(signer.wake)
+        self.disclosures.listeners.append(signer.wake)
+        signer.start()
+        return signer
 
     def verify(self, kept: Checkpoint | None) -> tuple[LogReport, LogReport]:
         """Read-only: recompute from what is stored, compare with what was recorded."""
@@ -104,4 +95,5 @@ def open_trail(paths: Paths) -> Iterator[Trail]:
             yield Trail(app, views, catchup, disclosures, signer)
         finally:
             disclosures.close()
+            views.close()
             app.close()

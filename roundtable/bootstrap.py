@@ -18,7 +18,7 @@ from roundtable.auditing import Trail, open_views
 from roundtable.commands import Commands, finish_erasures
 from roundtable.context import Context, RoundTableApplication
 from roundtable.credentials import CredentialStore
-from roundtable.paths import Paths, event_store_env, resolve_paths
+from roundtable.paths import Paths, event_store_env, keep_files_private, resolve_paths
 from roundtable.reads import Reads
 from roundtable.sealing import CaseKeyStore, Sealer, load_key_encryption_key
 from roundtable.sessions import SessionStore
@@ -41,8 +41,10 @@ def build(
 
     `project=False` (API processes of a PostgreSQL deployment) leaves the views to the
     projection workers and only follows them."""
+    keep_files_private()
     kek = load_key_encryption_key(paths.keys)
-    keys = CaseKeyStore(paths.case_keys, kek)
+    # A key rotated while this runs (`roundtable rotate-key`) is picked up, not an error.
+    keys = CaseKeyStore(paths.case_keys, kek, reload=lambda: load_key_encryption_key(paths.keys))
     app = RoundTableApplication(env=event_store_env(paths))
     signer = load_signing_key(paths.keys)
     sealer = Sealer(keys)
@@ -58,8 +60,10 @@ def build(
     sessions = SessionStore(paths.data / "sessions.sqlite", clock)  # the web page's
     services = Services(ctx=ctx, commands=Commands(ctx), reads=Reads(ctx, disclosures),
                         audit=Audit(ctx, trail), sessions=sessions)
+    # The log signs itself: a checkpoint at most a second after any write, and on close.
+    auto = trail.auto_signer()
     return Built(services, [sessions.close, keys.close, disclosures.close, credentials.close,
-                            store.close, app.close])
+                            store.close, app.close, auto.close])
 
 
 def v1_token_hashes(app: RoundTableApplication) -> Iterator[tuple[UUID, str]]:

@@ -7,6 +7,7 @@ import argparse
 import errno
 import json
 import os
+import signal
 import socket
 import sys
 from collections.abc import Callable, Sequence
@@ -17,6 +18,7 @@ import psycopg
 from eventsourcing.persistence import OperationalError
 
 from roundtable.bootstrap import Paths, build, resolve_paths
+from roundtable.paths import keep_files_private
 from roundtable.sealing import KeyFileError
 from roundtable.setup import AlreadyInitialised, Founding, initialise
 
@@ -90,12 +92,19 @@ def serve(paths: Paths, host: str, port: int) -> None:
 
     # On PostgreSQL the projection workers (`roundtable project`) feed the views.
     built = build(paths, project=paths.database is None)
+    # uvicorn shuts down on SIGTERM, then raises it again: exit through `finally` instead of
+    # being killed by it, so that the stores are closed and a last checkpoint is signed.
+    signal.signal(signal.SIGTERM, _exit)
     try:
         print(f"serving {paths.data} on http://{host}:{port} (web page at /, API docs at "
               "/docs)", flush=True)
         uvicorn.run(create_app(built.services), host=host, port=port, log_level="info")
     finally:
         built.close()
+
+
+def _exit(*_: object) -> None:
+    raise SystemExit(0)
 
 
 def _check_port_free(host: str, port: int) -> None:
@@ -165,10 +174,14 @@ def _read_note(path: str) -> str:
 
 
 def cmd_checkpoint(args: argparse.Namespace) -> int:
+    from roundtable.audit.signer import TrailBroken
     from roundtable.auditing import open_trail
 
     with open_trail(_existing(args)) as trail:
-        print(trail.checkpoint().note, end="")
+        try:
+            print(trail.checkpoint().note, end="")
+        except TrailBroken as error:
+            raise UserError(str(error)) from None
     return 0
 
 
@@ -193,7 +206,7 @@ def cmd_rotate_key(args: argparse.Namespace) -> int:
     paths = _existing(args)
     count = rotate_key_encryption_key(paths.keys, paths.case_keys)
     print(f"re-wrapped {count} case keys under a new key-encryption key in {paths.keys}; "
-          "restart `serve` so it loads the new key")
+          "a running `serve` picks it up by itself")
     return 0
 
 
@@ -231,7 +244,7 @@ def _parser() -> argparse.ArgumentParser:
                         "passed; safe to run from cron while `serve` runs")
     retention.add_argument("--dry-run", action="store_true", help="print what would be erased")
     command("rotate-key", cmd_rotate_key, "re-wrap every case key under a new key-encryption "
-            "key (events untouched)")
+            "key (events untouched); safe while `serve` runs")
 
     for name, run, text in (("serve", cmd_serve, "serve the HTTP API"),
                             ("demo", cmd_demo, "create a demo round table (and --serve it)")):
@@ -246,6 +259,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    keep_files_private()  # files 0600, directories 0700, whatever the shell's umask
     try:
         code: int = args.run(args)
     except (UserError, AlreadyInitialised, KeyFileError) as error:

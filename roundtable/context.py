@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar
@@ -12,7 +12,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, Recording
 
 from domain.errors import ConflictError, NotFoundError
 from domain.ids import OrganisationId, PersonId, Position
@@ -43,6 +43,14 @@ class RoundTableApplication(Application[UUID]):
 
     name = "RoundTable"
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Case: 50}
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        super().__init__(env=env)
+        self.listeners: list[Callable[[], None]] = []  # told after every write (the signer)
+
+    def _notify(self, recordings: list[Recording[UUID]]) -> None:
+        for listener in self.listeners:
+            listener()
 
 
 class Unauthenticated(Exception):

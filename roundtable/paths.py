@@ -52,6 +52,16 @@ class Paths:
             return db.execute("SELECT 1 FROM roundtable_events LIMIT 1").fetchone() is not None
 
 
+PRIVATE_UMASK = 0o077
+
+
+def keep_files_private() -> None:
+    """Every file this process creates from now on is readable by its owner only (0600), and
+    every directory 0700: the databases and their -wal/-shm/-journal files, keys, checkpoints.
+    Set by the command line and the composition root, before anything is opened."""
+    os.umask(PRIVATE_UMASK)
+
+
 def resolve_paths(data: str | None, keys: str | None, database: str | None = None) -> Paths:
     data_dir = Path(data or os.environ.get("ROUNDTABLE_DATA") or "./roundtable-data")
     keys_dir = Path(keys or os.environ.get("ROUNDTABLE_KEYS") or data_dir / "keys")
@@ -87,4 +97,4 @@ def event_store_env(paths: Paths) -> dict[str, str]:
     }
 
 
-__all__ = ["Paths", "event_store_env", "resolve_paths"]
+__all__ = ["Paths", "event_store_env", "keep_files_private", "resolve_paths"]

@@ -415,6 +415,14 @@ def _create_private_file(path: Path) -> None:
 # ------------------------------------------------------------------------- key store
 
 
+class _Rotated(Exception):
+    """The store's key was rotated by another process since this one last looked."""
+
+    def __init__(self, check: bytes) -> None:
+        super().__init__("the key-encryption key was rotated")
+        self.check = check
+
+
 class _LruCache:
     """A bounded map of case id to unwrapped data key, least recently used out first."""
 
@@ -448,11 +456,16 @@ class CaseKeyStore:
     connection) and between processes (SQLite locking with a busy timeout).
     """
 
-    def __init__(self, path: Path, kek: bytes) -> None:
+    def __init__(
+        self, path: Path, kek: bytes, reload: Callable[[], bytes] | None = None
+    ) -> None:
+        """`reload` reads the key-encryption key again: given it, a store whose key was rotated
+        by another process (`roundtable rotate-key`) adopts the new key instead of failing."""
         if len(kek) != _KEY_BYTES:
             raise ValueError(f"a key-encryption key is {_KEY_BYTES} bytes long")
         self._path = path
         self._kek = AESGCM(kek)
+        self._reload = reload
         self._lock = threading.Lock()
         self._cache = _LruCache(_CACHE_SIZE)
         _create_private_file(path)
@@ -466,20 +479,36 @@ class CaseKeyStore:
 
     def create(self, case_id: UUID) -> None:
         key = AESGCM.generate_key(bit_length=256)
-        wrapped = _wrap_case_key(self._kek, case_id, key)
         with self._lock:
-            with _write_transaction(self._conn):
-                self._require_current_kek(self._read_current_check())
-                if _query_one(self._conn, _ERASED_SQL, (str(case_id),)) is not None:
-                    raise ValueError(f"case {case_id} was erased; it cannot get a new data key")
+            for _ in range(3):
                 try:
-                    self._conn.execute(
-                        "INSERT INTO case_keys (case_id, wrapped) VALUES (?, ?)",
-                        (str(case_id), wrapped),
-                    )
-                except sqlite3.IntegrityError:
-                    raise ValueError(f"case {case_id} already has a data key") from None
+                    self._insert(case_id, key)
+                    break
+                except _Rotated as rotated:
+                    # Adopted outside the write transaction (the rotation finishing must not
+                    # wait for it), then wrapped again under the new key.
+                    self._adopt(rotated.check)
+            else:
+                raise KeyFileError(f"the key-encryption key of {self._path} keeps changing")
             self._cache.put(case_id, key)
+
+    def _insert(self, case_id: UUID, key: bytes) -> None:
+        wrapped = _wrap_case_key(self._kek, case_id, key)
+        with _write_transaction(self._conn):
+            check = self._read_current_check()
+            if check != self._check:
+                if self._reload is None:
+                    self._require_current_kek(check)
+                raise _Rotated(check)
+            if _query_one(self._conn, _ERASED_SQL, (str(case_id),)) is not None:
+                raise ValueError(f"case {case_id} was erased; it cannot get a new data key")
+            try:
+                self._conn.execute(
+                    "INSERT INTO case_keys (case_id, wrapped) VALUES (?, ?)",
+                    (str(case_id), wrapped),
+                )
+            except sqlite3.IntegrityError:
+                raise ValueError(f"case {case_id} already has a data key") from None
 
     def get(self, case_id: UUID) -> bytes:
         with self._lock:
@@ -490,6 +519,8 @@ class CaseKeyStore:
             row = _query_one(self._conn, _KEY_AND_CHECK_SQL, (str(case_id), _CHECK_NAME))
             if row is None:
                 raise CaseKeyMissing(f"case {case_id} has no data key (erased or never created)")
+            if bytes(row[1]) != self._check and self._reload is not None:
+                self._adopt(bytes(row[1]))
             self._require_current_kek(bytes(row[1]))
             key = _unwrap_case_key(self._kek, case_id, bytes(row[0]))
             self._cache.put(case_id, key)
@@ -548,6 +579,15 @@ class CaseKeyStore:
         if check is None:
             raise KeyFileError(f"the key store at {self._path} has lost its key check value")
         return check
+
+    def _adopt(self, check: bytes) -> None:
+        """Load the key that a rotation committed (waiting for the rotation to finish
+        installing it) and use it from now on; KeyFileError if it does not open the store."""
+        assert self._reload is not None
+        kek = AESGCM(self._reload())
+        if not _check_opens(kek, check):
+            raise _wrong_kek_error(self._path)
+        self._kek, self._check = kek, check
 
     def _require_current_kek(self, check: bytes) -> None:
         # Another process rotated the KEK: wrapping a new key under the old one

@@ -12,6 +12,7 @@ from domain.model import Organisation, Person, RoundTable
 from domain.rules import Role, utc_now
 from roundtable.audit.note import create_signing_key
 from roundtable.bootstrap import Built, Paths, build
+from roundtable.paths import keep_files_private
 from roundtable.sealing import create_key_encryption_key
 
 
@@ -36,7 +37,8 @@ def initialise(
         raise AlreadyInitialised(f"{paths.data} already holds a round table")
     if (paths.keys / "kek.key").exists():
         raise AlreadyInitialised(f"{paths.keys} already holds a key-encryption key")
-    paths.data.mkdir(parents=True, exist_ok=True)
+    keep_files_private()
+    paths.data.mkdir(mode=0o700, parents=True, exist_ok=True)
     create_key_encryption_key(paths.keys)
     create_signing_key(paths.keys, f"roundtable/{uuid.uuid4().hex[:12]}")
     built = build(paths, clock)

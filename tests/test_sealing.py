@@ -448,6 +448,27 @@ def test_an_open_store_refuses_to_write_under_a_key_rotated_away(
         store.create(uuid.uuid4())
 
 
+def test_a_store_that_can_reload_its_key_adopts_a_rotated_one(
+    keys_dir: Path, store_path: Path
+) -> None:
+    store = CaseKeyStore(store_path, load_key_encryption_key(keys_dir),
+                         reload=lambda: load_key_encryption_key(keys_dir))
+    try:
+        before = new_case(store)
+        key_before = store.get(before)
+        rotate_key_encryption_key(keys_dir, store_path)
+        assert store.get(before) == key_before  # read under the new key
+        after = new_case(store)  # wrapped under the new key
+        key_after = store.get(after)
+    finally:
+        store.close()
+    reopened = CaseKeyStore(store_path, load_key_encryption_key(keys_dir))
+    try:
+        assert (reopened.get(before), reopened.get(after)) == (key_before, key_after)
+    finally:
+        reopened.close()
+
+
 # ---------------------------------------------------------------------- concurrency
 
 

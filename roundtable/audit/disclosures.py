@@ -7,7 +7,8 @@ A record is durable before the response that shows the text leaves. It lives in 
 own (not the event store), so that reads are not capped by the event store's write rate:
 concurrent responses share one commit (group commit). Its records are ids and times only.
 It is tamper-evident like the event log: a Merkle tree over its records, written in the same
-transaction, and signed checkpoints (this file also keeps the event log's checkpoints).
+transaction, and signed checkpoints. This file also keeps the event log's checkpoints and the
+leaves they signed (`SIGNED_EVENT_TREE`): durable, never derived, apart from the read models.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from roundtable.audit.trail import DISCLOSURE_TREE, Checkpoint
+from roundtable.audit.trail import DISCLOSURE_TREE, SIGNED_EVENT_TREE, Checkpoint
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS disclosures (
@@ -74,6 +76,7 @@ class DisclosureLog:
         self._db.executescript(SCHEMA)
         _add_kind_columns(self._db)
         DISCLOSURE_TREE.create(self._db)
+        SIGNED_EVENT_TREE.create(self._db)
         self._reader = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._read_lock = threading.Lock()
         self._write_lock = threading.Lock()
@@ -84,6 +87,7 @@ class DisclosureLog:
         self._failed: dict[int, BaseException] = {}
         self._leader = False
         self.commits = 0
+        self.listeners: list[Callable[[], None]] = []  # told after each commit of records
 
     def record(self, person_id: UUID, ids: list[str], endpoint: str,
                case_id: UUID | None, kind: str = "contribution") -> None:
@@ -122,6 +126,8 @@ class DisclosureLog:
             self._failed.update({ticket: error for ticket, _ in batch})
         self._committed = batch[-1][0]
         self._cv.notify_all()
+        for listener in self.listeners:
+            listener()
 
     def _write(self, entries: list[Disclosure]) -> None:
         with self._write_lock:
@@ -161,12 +167,36 @@ class DisclosureLog:
     def read_lock(self) -> threading.Lock:
         return self._read_lock
 
-    def store_checkpoint(self, checkpoint: Checkpoint) -> None:
+    @contextmanager
+    def signing(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction of this file (across processes too), for the signer."""
         with self._write_lock:
-            self._db.execute(
-                "INSERT OR IGNORE INTO checkpoints VALUES (?, ?, ?, ?)",
-                (checkpoint.log, checkpoint.size, checkpoint.root, checkpoint.note),
-            )
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def newest_checkpoint(self, log: str) -> Checkpoint | None:
+        with self._read_lock:
+            row = self._reader.execute(
+                "SELECT size, root, note FROM checkpoints WHERE log=? ORDER BY size DESC LIMIT 1",
+                (log,)).fetchone()
+        return Checkpoint(log, int(row[0]), bytes(row[1]), row[2]) if row else None
+
+    def signed_event_leaves(self, size: int) -> list[tuple[int, int, bytes]]:
+        """The first `size` leaves the event checkpoints signed: (index, position, hash)."""
+        with self._read_lock:
+            return [(int(i), int(p), bytes(h)) for i, p, h in self._reader.execute(
+                f"SELECT idx, position, hash FROM {SIGNED_EVENT_TREE.leaves} WHERE idx<? "
+                "ORDER BY idx", (size,))]
+
+    def size(self) -> int:
+        """How many records the log holds (the size of its tree)."""
+        with self._read_lock:
+            return DISCLOSURE_TREE.size(self._reader)
 
     def checkpoints(self, log: str) -> list[Checkpoint]:
         with self._read_lock:

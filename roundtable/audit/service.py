@@ -59,7 +59,10 @@ class Audit:
     def checkpoint(self, caller: Caller) -> Checkpoint:
         """Sign and keep a checkpoint covering every event recorded before this call."""
         require_auditor(caller)
-        return self.trail.checkpoint()
+        signed = self.trail.sign()
+        # Proofs up to its size come from the read models' tree: let them reach it first.
+        self.ctx.catchup.wait_for(signed.position)
+        return signed.checkpoint
 
     def verify(self, caller: Caller) -> Json:
         require_auditor(caller)

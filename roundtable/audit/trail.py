@@ -21,6 +21,8 @@ from roundtable.audit.tree import SqliteTree
 
 EVENT_TREE = SqliteTree("event_tree")
 DISCLOSURE_TREE = SqliteTree("disclosure_tree")
+# The event leaves as the service signed them, kept with the checkpoints in the audit file.
+SIGNED_EVENT_TREE = SqliteTree("signed_event_tree")
 EVENTS_LOG = "events"
 DISCLOSURES_LOG = "disclosures"
 
@@ -45,6 +47,8 @@ def stored_bytes(state: object) -> bytes:
     """The stored state as bytes. The store writes BLOBs; a row rewritten with another SQLite
     type (TEXT from `replace()`, NULL, a number) can only come from tampering, which `verify`
     must report at its position (the leaf differs), never crash on."""
+    if type(state) is bytes:  # what the store writes: the fast path of `verify`
+        return state
     if isinstance(state, bytes | bytearray | memoryview):
         return bytes(state)
     if isinstance(state, str):

@@ -49,9 +49,10 @@ class SqliteTree:
         row = db.execute(f"SELECT MAX(idx) FROM {self.leaves}").fetchone()
         return int(row[0]) + 1 if row[0] is not None else 0
 
-    def append(self, db: Db, position: int, data: bytes) -> int:
-        """Append the leaf for `data` (the canonical bytes); returns its index."""
-        index = self.size(db)
+    def append(self, db: Db, position: int, data: bytes, index: int | None = None) -> int:
+        """Append the leaf for `data` (the canonical bytes) at `index` (the size of the tree,
+        read when not given); returns its index."""
+        index = self.size(db) if index is None else index
         leaf = merkle.leaf_hash(data)
         db.execute(f"INSERT INTO {self.leaves} VALUES (?, ?, ?)", (index, position, leaf))
         merkle.append_leaf_hash(_Nodes(db, self.nodes), index, leaf)

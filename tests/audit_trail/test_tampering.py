@@ -19,6 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from roundtable.audit.trail import SIGNED_EVENT_TREE
 from roundtable.bootstrap import Paths
 from tests.audit_trail.support import (
     Scene,
@@ -221,6 +222,9 @@ def test_a_cover_up_that_also_drops_the_stored_checkpoints_is_caught_by_the_audi
     cover = CoverUp(scene, tmp_path)
     with closing(cover.paths.audit) as db:
         assert db.execute("DELETE FROM checkpoints WHERE log='events'").rowcount >= 2
+        # ...and the leaves they signed, so that the service signs the rewritten log afresh.
+        db.execute(f"DELETE FROM {SIGNED_EVENT_TREE.leaves}")
+        db.execute(f"DELETE FROM {SIGNED_EVENT_TREE.nodes}")
     with reopened(cover.paths) as client:
         assert cover.youth_worker_sees_it(client)
         # The operator signs a fresh checkpoint over the rewritten log...
