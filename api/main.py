@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api import errors
+from api import errors, ops
 from api.deps import Services
 from api.routes import audit, cases, contributions, directory, meetings, privacy
 
 
-def create_app(services: Services) -> FastAPI:
+def create_app(services: Services, *, metrics: bool = False) -> FastAPI:
     app = FastAPI(
         title="Round table service",
         version="1",
@@ -20,4 +20,5 @@ def create_app(services: Services) -> FastAPI:
     errors.install(app)
     for module in (directory, cases, contributions, meetings, privacy, audit):
         app.include_router(module.router)
+    ops.install(app, metrics=metrics)  # last: its request log wraps every middleware
     return app

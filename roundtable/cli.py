@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from roundtable import operations
 from roundtable.bootstrap import Paths, build, resolve_paths
 from roundtable.sealing import KeyFileError
 from roundtable.setup import AlreadyInitialised, Founding, initialise
@@ -47,7 +48,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     paths = _existing(args)
     _check_port_free(args.host, args.port)
-    serve(paths, args.host, args.port)
+    serve(paths, args.host, args.port, metrics=args.metrics)
     return 0
 
 
@@ -63,16 +64,18 @@ def cmd_project(args: argparse.Namespace) -> int:
     return 0
 
 
-def serve(paths: Paths, host: str, port: int) -> None:
+def serve(paths: Paths, host: str, port: int, *, metrics: bool = False) -> None:
     import uvicorn
 
     from api.main import create_app
+    from roundtable.logs import log_config
 
     # On PostgreSQL the projection workers (`roundtable project`) feed the views.
     built = build(paths, project=paths.database is None)
     try:
         print(f"serving {paths.data} on http://{host}:{port} (docs at /docs)", flush=True)
-        uvicorn.run(create_app(built.services), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(built.services, metrics=metrics), host=host, port=port,
+                    log_config=log_config(), access_log=False)
     finally:
         built.close()
 
@@ -105,7 +108,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(json.dumps(tokens, indent=2), flush=True)
     if args.serve:
         _check_port_free(args.host, args.port)
-        serve(paths, args.host, args.port)
+        serve(paths, args.host, args.port, metrics=args.metrics)
     return 0
 
 
@@ -211,12 +214,15 @@ def _parser() -> argparse.ArgumentParser:
     retention.add_argument("--dry-run", action="store_true", help="print what would be erased")
     command("rotate-key", cmd_rotate_key, "re-wrap every case key under a new key-encryption "
             "key (events untouched)")
+    operations.add_commands(command)
 
     for name, run, text in (("serve", cmd_serve, "serve the HTTP API"),
                             ("demo", cmd_demo, "create a demo round table (and --serve it)")):
         sub = command(name, run, text)
         sub.add_argument("--host", default="127.0.0.1")
         sub.add_argument("--port", type=int, default=8000)
+        sub.add_argument("--metrics", action="store_true", help="serve Prometheus metrics at "
+                         "/metrics (no token: bind to a private address)")
         if name == "demo":
             sub.add_argument("--serve", action="store_true",
                              help="serve the demo round table once created")
@@ -227,7 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         code: int = args.run(args)
-    except (UserError, AlreadyInitialised, KeyFileError) as error:
+    except (UserError, AlreadyInitialised, KeyFileError, *operations.ERRORS) as error:
         print(f"roundtable: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
