@@ -14,6 +14,7 @@ from pathlib import Path
 
 from roundtable import operations
 from roundtable.bootstrap import Paths, build, resolve_paths
+from roundtable.progress import add_flag, counting_reads, progress
 from roundtable.sealing import KeyFileError
 from roundtable.setup import AlreadyInitialised, Founding, initialise
 
@@ -94,14 +95,15 @@ def _check_port_free(host: str, port: int) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from roundtable.demo import create_demo
+    from roundtable.demo import DEMO_STEPS, create_demo
 
     paths = _paths(args)
     saved = paths.data / "demo-tokens.json"
     if paths.initialised and args.serve and saved.exists():
         tokens = json.loads(saved.read_text())  # run again: serve the same demo
     else:
-        tokens = create_demo(paths)
+        with progress(args, "creating the demo", DEMO_STEPS, unit="step") as advance:
+            tokens = create_demo(paths, advance=advance)
         fd = os.open(saved, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as out:
             json.dump(tokens, out, indent=2)
@@ -127,7 +129,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
             except (OSError, NoteError) as error:
                 raise UserError(f"the checkpoint in {args.checkpoint} cannot be used: {error}"
                                 ) from None
-        events, disclosures = trail.verify(kept)
+        head = trail.app.recorder.max_notification_id() or 0
+        with progress(args, "verifying the log", head) as advance, \
+                counting_reads(trail.app.recorder, advance):
+            events, disclosures = trail.verify(kept)
     if events.ok and disclosures.ok:
         print(f"ok: {events.length} events, root {events.head}; "
               f"{disclosures.length} disclosures, root {disclosures.head}")
@@ -159,7 +164,10 @@ def cmd_retention(args: argparse.Namespace) -> int:
 
     built = build(_existing(args))
     try:
-        lines = run_retention(built.services.ctx, built.services.commands, dry_run=args.dry_run)
+        with progress(args, "erasing" if not args.dry_run else "listing", None,
+                      unit="case") as advance:
+            lines = run_retention(built.services.ctx, built.services.commands,
+                                  dry_run=args.dry_run, advance=advance)
     finally:
         built.close()
     for line in lines:
@@ -205,6 +213,7 @@ def _parser() -> argparse.ArgumentParser:
 
     verify = command("verify", cmd_verify, "check the audit trail against the signed "
                      "checkpoints (exit 1 and `first bad position: N` when it was altered)")
+    add_flag(verify)
     verify.add_argument("--checkpoint", help="a checkpoint an auditor kept (the note, or the "
                         "JSON of GET /v1/audit/checkpoint)")
     command("checkpoint", cmd_checkpoint, "sign and print a checkpoint of the log as it is now")
@@ -212,6 +221,7 @@ def _parser() -> argparse.ArgumentParser:
     retention = command("retention", cmd_retention, "erase the closed cases whose retention has "
                         "passed; safe to run from cron while `serve` runs")
     retention.add_argument("--dry-run", action="store_true", help="print what would be erased")
+    add_flag(retention)
     command("rotate-key", cmd_rotate_key, "re-wrap every case key under a new key-encryption "
             "key (events untouched)")
     operations.add_commands(command)
@@ -226,6 +236,7 @@ def _parser() -> argparse.ArgumentParser:
         if name == "demo":
             sub.add_argument("--serve", action="store_true",
                              help="serve the demo round table once created")
+            add_flag(sub)
     return parser
 
 
