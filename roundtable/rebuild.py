@@ -18,7 +18,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
@@ -62,23 +62,31 @@ def rebuild(paths: Paths, progress: Callable[[int], None] = lambda _: None,
     try:
         if paths.database is None:
             _require_unused(paths.views)
-        app = RoundTableApplication(env=event_store_env(paths))
-        try:
-            target = replace(paths, data=work, database=None)
-            _private_file(target.views)
-            views, catchup = open_views(app, target)
-            with closing(cast(sqlite3.Connection, views.connection())) as db:
-                _load_quickly(db)
-                events = _project(catchup, batch, progress)
-            if paths.database is None:
-                _swap_in(target.views, paths.views)
-            else:
-                _copy_to_postgres(target.views, paths.database)
-        finally:
-            app.close()
+        built = work / paths.views.name
+        events = build_views(paths, built, progress, batch)
+        if paths.database is None:
+            _swap_in(built, paths.views)
+        else:
+            _copy_to_postgres(built, paths.database)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return Rebuilt(events, time.perf_counter() - started)
+
+
+def build_views(paths: Paths, target: Path, progress: Callable[[int], None] = lambda _: None,
+                batch: int = BATCH) -> int:
+    """Project the log of `paths` (either store) into a new SQLite file `target`, made by the
+    same `open_views` as the live views; returns the number of events."""
+    app = RoundTableApplication(env=event_store_env(paths))
+    try:
+        _private_file(target)
+        views, catchup = open_views(app, Paths(target.parent, paths.keys))
+        assert views.path == target, "open_views names the file; keep the names in step"
+        with closing(cast(sqlite3.Connection, views.connection())) as db:
+            _load_quickly(db)
+            return _project(catchup, batch, progress)
+    finally:
+        app.close()
 
 
 def _project(catchup: Catchup, batch: int, progress: Callable[[int], None]) -> int:
