@@ -154,18 +154,15 @@ def restore(source: Path, paths: Paths, check_keys: Callable[[Paths], None]) -> 
             for name, digest in manifest["files"].items():
                 folder = paths.keys if name.startswith("keys/") else paths.data
                 _private_dir(folder)
-                target = folder / PurePosixPath(name).name
-                written.append(target)
-                _extract(tar, name, digest, target)
-    except (OSError, tarfile.TarError, ValueError, KeyError) as error:
-        for path in written:
+                _extract(tar, name, digest, folder / PurePosixPath(name).name, written)
+        check_keys(paths)
+    except BaseException as error:
+        for path in written:  # leave the directories as they were: empty
             path.unlink(missing_ok=True)
-        raise BackupError(f"{source} is not a readable roundtable backup ({error})") from None
-    except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
+        if isinstance(error, OSError | tarfile.TarError | ValueError | KeyError):
+            raise BackupError(f"{source} is not a readable roundtable backup ({error})"
+                              ) from None
         raise
-    check_keys(paths)
     names = sorted(manifest["files"])
     return Restored(names, any(n.startswith("keys/") for n in names), bool(manifest["database"]))
 
@@ -201,12 +198,14 @@ def _check_fits(manifest: dict[str, Any], paths: Paths) -> None:
                           "without --database")
 
 
-def _extract(tar: tarfile.TarFile, name: str, digest: str, target: Path) -> None:
+def _extract(tar: tarfile.TarFile, name: str, digest: str, target: Path,
+             written: list[Path]) -> None:
     member = tar.extractfile(name)
     if member is None:
         raise ValueError(f"{name} is not a file")
     check = hashlib.sha256()
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    written.append(target)
     with os.fdopen(fd, "wb") as out:
         for block in iter(lambda: member.read(1 << 20), b""):
             check.update(block)
