@@ -23,8 +23,8 @@ def progress(args: argparse.Namespace, description: str, total: int | None,
              unit: str = "event") -> Iterator[Callable[[int], None]]:
     """A function that advances the bar by n; the bar closes when the block ends."""
     disable = True if getattr(args, "no_progress", False) else None  # None: only on a TTY
-    with tqdm(total=total, desc=description, unit=unit, unit_scale=True, file=sys.stderr,
-              disable=disable, mininterval=0.25, dynamic_ncols=True) as bar:
+    with tqdm(total=total, desc=description, unit=unit, unit_scale=unit == "event",
+              file=sys.stderr, disable=disable, mininterval=0.25, dynamic_ncols=True) as bar:
 
         def advance(n: int) -> None:
             bar.update(n)
