@@ -25,7 +25,7 @@ from typing import Any, cast
 from eventsourcing.persistence import Notification
 
 from projections.bulk import BatchSink, apply_batch
-from projections.db import Db
+from projections.db import Db, postgres_sql
 from projections.runner import TRACKING_NAME, Catchup
 from projections.store import PostgresViewStore
 from roundtable.audit.trail import append_event, append_events
@@ -159,11 +159,16 @@ def _swap_in(new: Path, old: Path) -> None:
 
 def _copy_to_postgres(built: Path, database: str) -> None:
     """Replace the rows of every rebuilt table in one transaction, under the projectors'
-    lock; tables the rebuild does not make (the durable ones) are left alone."""
-    store = PostgresViewStore(database)  # creates any table still missing
+    lock (tables missing there are created as in the file); tables the rebuild does not make
+    (the durable ones) are left alone."""
+    store = PostgresViewStore(database)
     try:
         with closing(sqlite3.connect(built)) as source, store.write() as db:
             raw = db.raw  # type: ignore[attr-defined]
+            for (sql,) in source.execute(
+                    "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE "
+                    "'sqlite_%' ORDER BY type = 'index'"):
+                raw.execute(postgres_sql(_if_not_exists(sql)))
             for table, columns in _tables(source):
                 if table == "tracking":
                     raw.execute("DELETE FROM tracking WHERE name=%s", (TRACKING_NAME,))
@@ -175,6 +180,13 @@ def _copy_to_postgres(built: Path, database: str) -> None:
                         copy.write_row(row)
     finally:
         store.close()
+
+
+def _if_not_exists(sql: str) -> str:
+    for kind in ("CREATE TABLE ", "CREATE INDEX ", "CREATE UNIQUE INDEX "):
+        if sql.startswith(kind) and not sql.startswith(kind + "IF NOT EXISTS"):
+            return kind + "IF NOT EXISTS " + sql[len(kind):]
+    return sql
 
 
 def _tables(db: sqlite3.Connection) -> list[tuple[str, list[str]]]:
