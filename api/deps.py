@@ -38,10 +38,13 @@ _bearer = HTTPBearer(auto_error=False)
 
 
 def current_caller(
+    request: Request,
     svc: ServicesDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
-    return svc.ctx.authenticate(credentials.credentials if credentials else None)
+    caller = svc.ctx.authenticate(credentials.credentials if credentials else None)
+    request.state.person_id = str(caller.id)  # for the request's log line (api/ops.py)
+    return caller
 
 
 CallerDep = Annotated[Caller, Depends(current_caller)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api import docs, errors
+from api import docs, errors, ops
 from api.deps import Services
 from api.freshness import Freshness
 from api.limits import BodySizeLimit
@@ -12,7 +12,7 @@ from api.routes import audit, cases, contributions, directory, meetings, privacy
 from api.web.app import install as install_web_page
 
 
-def create_app(services: Services) -> FastAPI:
+def create_app(services: Services, *, metrics: bool = False) -> FastAPI:
     app = FastAPI(
         title="Round table service",
         version="1",
@@ -31,4 +31,5 @@ def create_app(services: Services) -> FastAPI:
     for module in (directory, cases, contributions, meetings, privacy, audit):
         app.include_router(module.router)
     install_web_page(app)  # the web page: /, /login, /cases..., /static
+    ops.install(app, metrics=metrics)  # last: its request log wraps every middleware
     return app

@@ -3,7 +3,7 @@ needed, since the trail covers only sealed bytes; safe while `serve` runs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -49,10 +49,12 @@ class Trail:
         signer.start()
         return signer
 
-    def verify(self, kept: Checkpoint | None) -> tuple[LogReport, LogReport]:
+    def verify(
+        self, kept: Checkpoint | None, progress: Callable[[int], None] = lambda _: None
+    ) -> tuple[LogReport, LogReport]:
         """Read-only: recompute from what is stored, compare with what was recorded."""
         return verify_all(self.app.recorder, self.views.connection(), self.disclosures,
-                          self.vkey, kept)
+                          self.vkey, kept, progress)
 
 
 def open_views(

@@ -17,8 +17,10 @@ from urllib.parse import urlsplit
 import psycopg
 from eventsourcing.persistence import OperationalError
 
+from roundtable import operations
 from roundtable.bootstrap import Paths, build, resolve_paths
 from roundtable.paths import keep_files_private
+from roundtable.progress import add_flag, progress
 from roundtable.sealing import KeyFileError
 from roundtable.setup import AlreadyInitialised, Founding, initialise
 
@@ -69,7 +71,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     paths = _existing(args)
     _check_port_free(args.host, args.port)
-    serve(paths, args.host, args.port)
+    serve(paths, args.host, args.port, metrics=args.metrics)
     return 0
 
 
@@ -85,10 +87,11 @@ def cmd_project(args: argparse.Namespace) -> int:
     return 0
 
 
-def serve(paths: Paths, host: str, port: int) -> None:
+def serve(paths: Paths, host: str, port: int, *, metrics: bool = False) -> None:
     import uvicorn
 
     from api.main import create_app
+    from roundtable.logs import log_config
 
     # On PostgreSQL the projection workers (`roundtable project`) feed the views.
     built = build(paths, project=paths.database is None)
@@ -98,7 +101,8 @@ def serve(paths: Paths, host: str, port: int) -> None:
     try:
         print(f"serving {paths.data} on http://{host}:{port} (web page at /, API docs at "
               "/docs)", flush=True)
-        uvicorn.run(create_app(built.services), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(built.services, metrics=metrics), host=host, port=port,
+                    log_config=log_config(), access_log=False)
     finally:
         built.close()
 
@@ -121,21 +125,22 @@ def _check_port_free(host: str, port: int) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from roundtable.demo import create_demo
+    from roundtable.demo import DEMO_STEPS, create_demo
 
     paths = _paths(args)
     saved = paths.data / "demo-tokens.json"
     if paths.initialised and args.serve and saved.exists():
         tokens = json.loads(saved.read_text())  # run again: serve the same demo
     else:
-        tokens = create_demo(paths)
+        with progress(args, "creating the demo", DEMO_STEPS, unit="step") as advance:
+            tokens = create_demo(paths, advance=advance)
         fd = os.open(saved, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as out:
             json.dump(tokens, out, indent=2)
     print(json.dumps(tokens, indent=2), flush=True)
     if args.serve:
         _check_port_free(args.host, args.port)
-        serve(paths, args.host, args.port)
+        serve(paths, args.host, args.port, metrics=args.metrics)
     return 0
 
 
@@ -154,7 +159,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
             except (OSError, NoteError) as error:
                 raise UserError(f"the checkpoint in {args.checkpoint} cannot be used: {error}"
                                 ) from None
-        events, disclosures = trail.verify(kept)
+        head = trail.app.recorder.max_notification_id() or 0
+        with progress(args, "verifying the log", head) as advance:
+            events, disclosures = trail.verify(kept, advance)
     if events.ok and disclosures.ok:
         print(f"ok: {events.length} events, root {events.head}; "
               f"{disclosures.length} disclosures, root {disclosures.head}")
@@ -190,7 +197,10 @@ def cmd_retention(args: argparse.Namespace) -> int:
 
     built = build(_existing(args))
     try:
-        lines = run_retention(built.services.ctx, built.services.commands, dry_run=args.dry_run)
+        with progress(args, "erasing" if not args.dry_run else "listing", None,
+                      unit="case") as advance:
+            lines = run_retention(built.services.ctx, built.services.commands,
+                                  dry_run=args.dry_run, advance=advance)
     finally:
         built.close()
     for line in lines:
@@ -236,6 +246,7 @@ def _parser() -> argparse.ArgumentParser:
 
     verify = command("verify", cmd_verify, "check the audit trail against the signed "
                      "checkpoints (exit 1 and `first bad position: N` when it was altered)")
+    add_flag(verify)
     verify.add_argument("--checkpoint", help="a checkpoint an auditor kept (the note, or the "
                         "JSON of GET /v1/audit/checkpoint)")
     command("checkpoint", cmd_checkpoint, "sign and print a checkpoint of the log as it is now")
@@ -243,17 +254,22 @@ def _parser() -> argparse.ArgumentParser:
     retention = command("retention", cmd_retention, "erase the closed cases whose retention has "
                         "passed; safe to run from cron while `serve` runs")
     retention.add_argument("--dry-run", action="store_true", help="print what would be erased")
+    add_flag(retention)
     command("rotate-key", cmd_rotate_key, "re-wrap every case key under a new key-encryption "
             "key (events untouched); safe while `serve` runs")
+    operations.add_commands(command)
 
     for name, run, text in (("serve", cmd_serve, "serve the HTTP API"),
                             ("demo", cmd_demo, "create a demo round table (and --serve it)")):
         sub = command(name, run, text)
         sub.add_argument("--host", default="127.0.0.1")
         sub.add_argument("--port", type=int, default=8000)
+        sub.add_argument("--metrics", action="store_true", help="serve Prometheus metrics at "
+                         "/metrics (no token: bind to a private address)")
         if name == "demo":
             sub.add_argument("--serve", action="store_true",
                              help="serve the demo round table once created")
+            add_flag(sub)
     return parser
 
 
@@ -262,7 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     keep_files_private()  # files 0600, directories 0700, whatever the shell's umask
     try:
         code: int = args.run(args)
-    except (UserError, AlreadyInitialised, KeyFileError) as error:
+    except (UserError, AlreadyInitialised, KeyFileError, *operations.ERRORS) as error:
         print(f"roundtable: {error}", file=sys.stderr)
         return 1
     except DATABASE_DOWN as error:

@@ -8,6 +8,7 @@ differ between runs (dates count back from today).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -224,9 +225,14 @@ class _Demo:
         return self.people["chair"]
 
 
-def create_demo(paths: Paths, today: date | None = None) -> dict[str, Any]:
+DEMO_STEPS = 5  # the founding and the four steps below, for a progress bar
+
+
+def create_demo(paths: Paths, today: date | None = None,
+                advance: Callable[[int], None] = lambda _: None) -> dict[str, Any]:
     """Create `paths` holding the demo round table; tokens for the chair and two partners."""
     built, created = initialise(paths, FOUNDING)  # raises AlreadyInitialised: nothing changed
+    advance(1)
     try:
         demo = _Demo(built.services.commands, today or date.today())
         demo.orgs["prev"] = UUID(created["organisation_id"])
@@ -234,6 +240,7 @@ def create_demo(paths: Paths, today: date | None = None) -> dict[str, Any]:
         demo.tokens["chair"] = created["token"]
         for step in (_add_directory, _add_cases, _add_contributions, _add_actions):
             step(demo)
+            advance(1)
     finally:
         built.close()
     return {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -19,10 +20,13 @@ def due_for_erasure(ctx: Context) -> list[dict[str, Any]]:
     return ctx.queries.closed_before(cutoff.isoformat())
 
 
-def run_retention(ctx: Context, commands: Commands, *, dry_run: bool) -> list[str]:
-    """Erase (or, dry, list) every closed case past retention; returns one line per case."""
+def run_retention(ctx: Context, commands: Commands, *, dry_run: bool,
+                  advance: Callable[[int], None] = lambda _: None) -> list[str]:
+    """Erase (or, dry, list) every closed case past retention; returns one line per case
+    (`advance(1)` after each, for a progress bar)."""
     lines = []
     for row in due_for_erasure(ctx):
+        advance(1)
         label = f"{row['reference']} (case {row['id']}, closed {row['closed_on']})"
         if dry_run:
             lines.append(f"would erase {label}")

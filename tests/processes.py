@@ -41,21 +41,30 @@ def child_env(database: str | None = None) -> dict[str, str]:
 
 
 class Process:
-    """`roundtable COMMAND --data DIR ...`; everything it prints goes to `log_path`."""
+    """`roundtable COMMAND --data DIR ...`; everything it prints goes to `log_path` (its stderr
+    to `stderr_path` instead, when given)."""
 
-    def __init__(self, paths: Paths, *command: str, log_path: Path | None = None) -> None:
+    def __init__(self, paths: Paths, *command: str, log_path: Path | None = None,
+                 stderr_path: Path | None = None) -> None:
         self.paths = paths
         self.command = command
         self.log_path = log_path or paths.data.parent / f"{command[0]}-{id(self)}.log"
+        self.stderr_path = stderr_path
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "roundtable.cli", *self.command, "--data",
-                 str(self.paths.data)],
-                stdout=log, stderr=subprocess.STDOUT, env=child_env(self.paths.database),
-            )
+            errors = self.stderr_path.open("ab") if self.stderr_path else None
+            try:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-m", "roundtable.cli", *self.command, "--data",
+                     str(self.paths.data)],
+                    stdout=log, stderr=errors or subprocess.STDOUT,
+                    env=child_env(self.paths.database),
+                )
+            finally:
+                if errors:
+                    errors.close()
 
     def kill(self) -> None:
         assert self.process is not None
@@ -74,10 +83,12 @@ class Process:
 class Server(Process):
     """`roundtable serve` on a free port; `start` returns once it answers."""
 
-    def __init__(self, paths: Paths, log_path: Path | None = None) -> None:
+    def __init__(self, paths: Paths, log_path: Path | None = None, *options: str,
+                 stderr_path: Path | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        super().__init__(paths, "serve", "--port", str(self.port), log_path=log_path)
+        super().__init__(paths, "serve", "--port", str(self.port), *options,
+                         log_path=log_path, stderr_path=stderr_path)
 
     def start(self) -> None:
         super().start()
@@ -88,7 +99,7 @@ class Server(Process):
                 if self.process.poll() is not None:
                     raise AssertionError(f"the server exited: {self.log()}")
                 try:
-                    probe.get(f"{self.url}/v1/audit/key")
+                    probe.get(f"{self.url}/healthz")
                     return
                 except httpx.TransportError:
                     time.sleep(0.05)

@@ -7,7 +7,7 @@ append costs O(log n) rows; proofs read O(log n) rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from projections.db import Db
 from roundtable.audit import merkle
@@ -28,6 +28,21 @@ class _Nodes:
 
     def put(self, level: int, index: int, h: bytes) -> None:
         self.db.execute(f"INSERT INTO {self.table} VALUES (?, ?, ?)", (level, index, h))
+
+
+class _BufferedNodes(_Nodes):
+    """New nodes kept in memory until written together; older ones read from the table."""
+
+    def __init__(self, db: Db, table: str) -> None:
+        super().__init__(db, table)
+        self.new: dict[tuple[int, int], bytes] = {}
+
+    def get(self, level: int, index: int) -> bytes:
+        found = self.new.get((level, index))
+        return found if found is not None else super().get(level, index)
+
+    def put(self, level: int, index: int, h: bytes) -> None:
+        self.new[(level, index)] = h
 
 
 class SqliteTree:
@@ -57,6 +72,22 @@ class SqliteTree:
         db.execute(f"INSERT INTO {self.leaves} VALUES (?, ?, ?)", (index, position, leaf))
         merkle.append_leaf_hash(_Nodes(db, self.nodes), index, leaf)
         return index
+
+    def append_many(self, db: Db, items: Iterable[tuple[int, bytes]]) -> int:
+        """Append the leaves of (position, data) pairs, in order, with one statement per table
+        (a bulk `append`: the same rows); returns the index of the first."""
+        first = index = self.size(db)
+        nodes = _BufferedNodes(db, self.nodes)
+        leaves = []
+        for position, data in items:
+            leaf = merkle.leaf_hash(data)
+            leaves.append((index, position, leaf))
+            merkle.append_leaf_hash(nodes, index, leaf)
+            index += 1
+        db.executemany(f"INSERT INTO {self.leaves} VALUES (?, ?, ?)", leaves)
+        db.executemany(f"INSERT INTO {self.nodes} VALUES (?, ?, ?)",
+                       [(level, i, h) for (level, i), h in nodes.new.items()])
+        return first
 
     def root(self, db: Db, size: int) -> bytes:
         return merkle.root(_Nodes(db, self.nodes), size)

@@ -106,17 +106,23 @@ def recompute(leaves: Iterable[tuple[int, bytes]]) -> Recomputed:
     return Recomputed(positions, tree)
 
 
-def stored_events(recorder: ApplicationRecorder) -> Iterator[tuple[int, bytes]]:
-    """(position, leaf data) of every stored event, read from the event store itself."""
+def stored_events(
+    recorder: ApplicationRecorder, progress: Callable[[int], None] = lambda _: None
+) -> Iterator[tuple[int, bytes]]:
+    """(position, leaf data) of every stored event, read from the event store itself;
+    `progress(n)` after every n events read."""
     if isinstance(recorder, SQLiteApplicationRecorder):
-        yield from _sqlite_events(recorder)
+        yield from _sqlite_events(recorder, progress)
         return
-    for notification in read_log(recorder):
+    for count, notification in enumerate(read_log(recorder), 1):
         yield notification.id, event_leaf(notification)
+        if count % 10_000 == 0:
+            progress(10_000)
 
 
 def _sqlite_events(
-    recorder: SQLiteApplicationRecorder, batch: int = 10_000
+    recorder: SQLiteApplicationRecorder, progress: Callable[[int], None],
+    batch: int = 10_000,
 ) -> Iterator[tuple[int, bytes]]:
     """The same leaves, read as stored (a third of the time: no notification or UUID object
     per event). A row no longer encodable (a column rewritten with another type) gets leaf
@@ -134,6 +140,7 @@ def _sqlite_events(
                                             stored_bytes(state))
             except (TypeError, ValueError, struct.error, AttributeError):
                 yield position, b"unencodable " + repr((stream_id, version, topic)).encode()
+        progress(len(rows))
         if len(rows) < batch:
             return
         after = rows[-1][0]
@@ -283,11 +290,12 @@ def verify_all(
     audit: DisclosureLog,
     vkey: str,
     kept: Checkpoint | None = None,
+    progress: Callable[[int], None] = lambda _: None,
 ) -> tuple[LogReport, LogReport]:
     """Rebuild the event tree from the stored events and check it against the tree the read
     models recorded (when `views` are given and hold one) and the newest signed checkpoint
     with the leaves it signed (kept apart from the read models); then the disclosure log."""
-    events = recompute(stored_events(recorder))
+    events = recompute(stored_events(recorder, progress))
     evidence = Evidence(
         recorded=EVENT_TREE.leaf_rows(views) if views is not None else (),
         newest=audit.newest_checkpoint(EVENTS_LOG),

@@ -1,0 +1,209 @@
+"""`roundtable rebuild`: drop every read model and rebuild it from the log, in bulk.
+
+The log is read in batches; each batch is projected in one transaction (`projections.bulk`)
+into a new SQLite file, tuned for loading (no journal: a crash only loses the new file). When
+the whole log is in, the new file replaces the old views (SQLite), or its tables replace the
+view tables in one PostgreSQL transaction, written with COPY (PostgreSQL). The old views stay
+untouched until then, so an interrupted rebuild changes nothing.
+
+Run it with `serve` stopped (and, on PostgreSQL, the projection workers): SQLite refuses while
+another process has the views open.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+from eventsourcing.persistence import Notification
+
+from projections.bulk import BatchSink, apply_batch
+from projections.db import Db, postgres_sql
+from projections.runner import TRACKING_NAME, Catchup
+from projections.store import PostgresViewStore
+from roundtable.audit.trail import append_event, append_events
+from roundtable.auditing import case_key_unsealer, open_views
+from roundtable.context import RoundTableApplication
+from roundtable.paths import Paths, event_store_env
+
+BATCH = 5000
+# The per-event sinks of the live projection, and what applies a batch of them at once.
+BATCHED: dict[Any, BatchSink] = {append_event: append_events}
+
+
+class ViewsInUse(Exception):
+    """Another process (a running `serve`) has the read models open."""
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    events: int
+    seconds: float
+
+    @property
+    def rate(self) -> float:
+        return self.events / self.seconds if self.seconds else 0.0
+
+
+def rebuild(paths: Paths, progress: Callable[[int], None] = lambda _: None,
+            batch: int = BATCH) -> Rebuilt:
+    """Rebuild every read model from the log; `progress(n)` after each batch of n events."""
+    started = time.perf_counter()
+    work = paths.data / ".rebuild"
+    shutil.rmtree(work, ignore_errors=True)
+    _private_dir(work)
+    try:
+        if paths.database is None:
+            _require_unused(paths.views)
+        built = work / paths.views.name
+        events = build_views(paths, built, progress, batch)
+        if paths.database is None:
+            _swap_in(built, paths.views)
+        else:
+            _copy_to_postgres(built, paths.database)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return Rebuilt(events, time.perf_counter() - started)
+
+
+def build_views(paths: Paths, target: Path, progress: Callable[[int], None] = lambda _: None,
+                batch: int = BATCH) -> int:
+    """Project the log of `paths` (either store) into a new SQLite file `target`, made by the
+    same `open_views` as the live views; returns the number of events."""
+    app = RoundTableApplication(env=event_store_env(paths))
+    try:
+        _private_file(target)
+        with case_key_unsealer(paths) as unseal:
+            views, catchup = open_views(app, Paths(target.parent, paths.keys), unseal=unseal)
+            assert views.path == target, "open_views names the file; keep the names in step"
+            with closing(cast(sqlite3.Connection, views.connection())) as db:
+                _load_quickly(db)
+                return _project(catchup, batch, progress)
+    finally:
+        app.close()
+
+
+def _project(catchup: Catchup, batch: int, progress: Callable[[int], None]) -> int:
+    """Apply the whole log (up to the head as it is now) to the empty views."""
+    sinks = [BATCHED.get(sink) or _one_by_one(sink) for sink in catchup.sinks]
+    head = catchup.recorder.max_notification_id() or 0
+    done = 0
+    for notifications in _batches(catchup, head, batch):
+        with catchup.store.write() as db:
+            apply_batch(db, notifications, catchup.mapper, sinks, catchup.unseal)
+            db.execute("INSERT INTO tracking VALUES (?, ?) ON CONFLICT(name) DO UPDATE "
+                       "SET position=excluded.position", (TRACKING_NAME, notifications[-1].id))
+        done += len(notifications)
+        progress(len(notifications))
+    return done
+
+
+def _batches(catchup: Catchup, head: int, size: int) -> Iterator[Sequence[Notification]]:
+    after = 0
+    while after < head:
+        found = catchup.recorder.select_notifications(
+            start=after, limit=size, stop=head, inclusive_of_start=False)
+        if not found:
+            return
+        yield found
+        after = found[-1].id
+
+
+def _one_by_one(sink: Any) -> BatchSink:
+    def apply(db: Db, batch: Sequence[tuple[Notification, Any]]) -> None:
+        for notification, event in batch:
+            sink(db, notification, event)
+    return apply
+
+
+def _load_quickly(db: sqlite3.Connection) -> None:
+    """A file nobody reads until it is complete: no journal, no syncs until the end."""
+    db.execute("PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=OFF")
+    db.execute("PRAGMA cache_size=-262144")  # 256 MiB
+    db.execute("PRAGMA temp_store=MEMORY")
+
+
+def _require_unused(views: Path) -> None:
+    """Fold the old views' write-ahead log into the file and leave WAL mode: SQLite refuses
+    that while another connection is open, which tells us `serve` still runs."""
+    if not views.exists():
+        return
+    try:
+        with closing(sqlite3.connect(views, timeout=0.5, isolation_level=None)) as db:
+            mode = db.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+    except sqlite3.OperationalError:
+        mode = None
+    if mode != "delete":
+        raise ViewsInUse(f"{views} is in use: stop `roundtable serve` first")
+
+
+def _swap_in(new: Path, old: Path) -> None:
+    with open(new, "rb") as written:
+        os.fsync(written.fileno())
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(f"{old}{suffix}").unlink(missing_ok=True)
+    os.replace(new, old)
+    fd = os.open(old.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _copy_to_postgres(built: Path, database: str) -> None:
+    """Replace the rows of every rebuilt table in one transaction, under the projectors'
+    lock (tables missing there are created as in the file); tables the rebuild does not make
+    (the durable ones) are left alone."""
+    store = PostgresViewStore(database)
+    try:
+        with closing(sqlite3.connect(built)) as source, store.write() as db:
+            raw = db.raw  # type: ignore[attr-defined]
+            for (sql,) in source.execute(
+                    "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE "
+                    "'sqlite_%' ORDER BY type = 'index'"):
+                raw.execute(postgres_sql(_if_not_exists(sql)))
+            for table, columns in _tables(source):
+                if table == "tracking":
+                    raw.execute("DELETE FROM tracking WHERE name=%s", (TRACKING_NAME,))
+                else:
+                    raw.execute(f"DELETE FROM {table}")
+                names = ", ".join(columns)
+                with raw.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    for row in source.execute(f"SELECT {names} FROM {table}"):
+                        copy.write_row(row)
+    finally:
+        store.close()
+
+
+def _if_not_exists(sql: str) -> str:
+    for kind in ("CREATE TABLE ", "CREATE INDEX ", "CREATE UNIQUE INDEX "):
+        if sql.startswith(kind) and not sql.startswith(kind + "IF NOT EXISTS"):
+            return kind + "IF NOT EXISTS " + sql[len(kind):]
+    return sql
+
+
+def _tables(db: sqlite3.Connection) -> list[tuple[str, list[str]]]:
+    names = [r[0] for r in db.execute(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY name")]
+    return [(name, [c[1] for c in db.execute(f"PRAGMA table_info({name})")]) for name in names]
+
+
+def _private_dir(path: Path) -> None:
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+
+
+def _private_file(path: Path) -> None:
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+
+
+__all__ = ["Rebuilt", "ViewsInUse", "rebuild"]
