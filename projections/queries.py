@@ -13,8 +13,9 @@ from typing import Any
 from uuid import UUID
 
 from domain.ids import ContributionId
-from domain.rules import Decision, PersonFacts, Role, decide
+from domain.rules import Decision, PersonFacts, decide
 from projections import facts
+from projections.meetings_queries import MeetingQueries
 from projections.query_base import (
     _CASE_VISIBLE,
     _CONTRIBUTION_COLUMNS,
@@ -82,11 +83,13 @@ class CoreQueries(QueryBase):
             (day,)))
 
     def open_cases_last_reviewed(self, today: str) -> list[Row]:
-        """Open cases with the later of their opening and the last meeting held on them."""
+        """Open cases with the later of their opening and the last meeting (not cancelled) held
+        on them."""
         return _dicts(self.db.execute(
             "SELECT c.*, MAX(c.opened_on, COALESCE((SELECT MAX(m.held_on) FROM meetings m "
             "JOIN meeting_cases mc ON mc.meeting_id=m.id WHERE mc.case_id=c.id "
-            "AND m.held_on<=?), '')) AS last_reviewed_on "
+            "AND m.held_on<=? AND NOT EXISTS (SELECT 1 FROM meeting_details d "
+            "WHERE d.meeting_id=m.id AND d.status='cancelled')), '')) AS last_reviewed_on "
             "FROM cases c WHERE c.status='open' ORDER BY last_reviewed_on, c.opened_at",
             (today,)))
 
@@ -154,32 +157,7 @@ class CoreQueries(QueryBase):
         found = facts.contributions(self.db, "id=?", (str(contribution_id),))
         return found[0] if found else None
 
-    # --- meetings and actions
-
-    def meeting_for(self, person: PersonFacts, meeting_id: UUID) -> Row | None:
-        mid = str(meeting_id)
-        row = self.db.execute("SELECT * FROM meetings WHERE id=?", (mid,)).fetchone()
-        if row is None:
-            return None
-        present = [r[0] for r in self.db.execute(
-            "SELECT person_id FROM meeting_present WHERE meeting_id=? ORDER BY person_id",
-            (mid,))]
-        agenda = [r[0] for r in self.db.execute(
-            "SELECT c.id FROM meeting_cases m JOIN cases c ON c.id=m.case_id "
-            f"WHERE m.meeting_id=:mid AND {_CASE_VISIBLE} ORDER BY c.opened_at",
-            {**_scope(person), "mid": mid})]
-        if person.role not in (Role.CHAIR, Role.MEMBER):
-            return None
-        if person.role is Role.MEMBER and not agenda and str(person.id) not in present:
-            return None
-        return {"id": mid, "held_on": row["held_on"], "case_ids": agenda, "present": present}
-
-    def meeting_agenda(self, meeting_id: UUID) -> list[str] | None:
-        if self.db.execute("SELECT 1 FROM meetings WHERE id=?",
-                           (str(meeting_id),)).fetchone() is None:
-            return None
-        return [r[0] for r in self.db.execute(
-            "SELECT case_id FROM meeting_cases WHERE meeting_id=?", (str(meeting_id),))]
+    # --- actions
 
     def actions(self, case_id: UUID) -> list[Row]:
         rows = self.db.execute(
@@ -204,5 +182,5 @@ def _str(value: object | None) -> str | None:
     return str(value) if value is not None else None
 
 
-class Queries(CoreQueries):
+class Queries(CoreQueries, MeetingQueries):
     """Every query of the read models; a capability's queries are a module and one line here."""
