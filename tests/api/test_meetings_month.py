@@ -204,12 +204,13 @@ def test_attendance_records_who_was_present_and_who_was_excused_by_name(world: W
     meeting = read(world, meeting_id, world.teacher)
     assert meeting["status"] == "held"
     police = {"id": world.police, "name": "Police"}
-    assert sorted(meeting["present"], key=lambda p: p["id"]) == sorted([
+    expected: list[dict[str, Any]] = [
         {"id": world.officer.id, "name": "P", "organisation_id": world.police,
          "organisation": police},
         {"id": world.teacher.id, "name": "P", "organisation_id": world.school,
          "organisation": {"id": world.school, "name": "School"}},
-    ], key=lambda p: p["id"])
+    ]
+    assert meeting["present"] == sorted(expected, key=lambda p: str(p["id"]))
     assert meeting["excused"] == [{"id": world.colleague.id, "name": "P",
                                    "organisation_id": world.police, "organisation": police}]
 
