@@ -8,10 +8,14 @@ the table only; two police officers, a teacher, a youth worker, an auditor and a
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
+from uuid import UUID
 
 import pytest
+from eventsourcing.persistence import StoredEvent
 
+from domain.model import Meeting
 from tests.api.support import Person, World, head, random_id
 from tests.privacy.support import secret, variants
 
@@ -404,6 +408,40 @@ def test_minutes_and_decisions_are_sealed_at_rest(world: World) -> None:
 
 
 # --- what is stored
+
+
+def test_a_meeting_stored_before_v1_1_still_reads_and_changes(world: World) -> None:
+    plan(world, "2026-10-01", case_ids=[world.case_id])
+    meeting_id = uuid.uuid4()
+    meeting = Meeting(id=meeting_id, held_on="2026-11-05", case_ids=[UUID(world.case_id)],
+                      actor=None)
+    meeting.record_attendance([UUID(world.officer.id)], None)
+    store_as_v1(world, meeting)
+    found = read(world, str(meeting_id), world.chair)
+    assert (found["kind"], found["status"], found["place"], found["excused"]) == (
+        "case", "held", None, [])
+    assert [a["item"] for a in found["agenda"]] == ["ongoing"]  # derived, as v1's case_ids
+    assert [p["id"] for p in found["present"]] == [world.officer.id]
+    world.ok(attend(world, str(meeting_id), [world.teacher], [world.officer]))
+    whole = minutes(world, str(meeting_id), text="sealed with a key made for it now")
+    assert read(world, str(meeting_id), world.teacher)["minutes"][0]["id"] == whole
+
+
+def store_as_v1(world: World, meeting: Meeting) -> None:
+    """Write the meeting's events as v1 wrote them: without the fields v1.1 added."""
+    app = world.table.built.services.ctx.app
+    transcoder = app.mapper.transcoder
+    stored = []
+    for event in meeting.collect_events():
+        new = app.mapper.to_stored_event(event)
+        state = transcoder.decode(new.state)
+        assert state.pop("class_version") == 2
+        for added in ("kind", "starts_at", "place", "items", "excused"):
+            state.pop(added, None)
+        stored.append(StoredEvent(new.originator_id, new.originator_version, new.topic,
+                                  transcoder.encode(state)))
+    app.recorder.insert_events(stored)
+    world.table.built.services.ctx.catchup.catch_up()
 
 
 def assert_sealed(world: World, texts: list[str]) -> None:
