@@ -59,15 +59,6 @@ class ReasonIn(Body):
     reason: Text
 
 
-class MeetingCreate(Body):
-    held_on: date
-    case_ids: list[UUID] = Field(min_length=1, max_length=200)
-
-
-class AttendanceIn(Body):
-    person_ids: list[UUID] = Field(max_length=500)
-
-
 class SharingRuleIn(Body):
     tlp: TlpLabel
     meeting_id: UUID | None = None

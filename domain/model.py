@@ -179,13 +179,48 @@ class Person(Aggregate):
 
 
 class Meeting(Aggregate):
+    """One sitting of the round table: its agenda, who was present or excused, its minutes.
+
+    Free text (the place, a cancellation's reason, minutes and decisions) arrives sealed: with
+    the key of the case an item is about, else with the meeting's own key.
+    """
+
     class Scheduled(Aggregate.Created):
         held_on: str
         case_ids: list[UUID]
         actor: Actor
+        # v2 (v1.1): the kind, time and place, and one agenda item per case in `case_ids`.
+        kind: str
+        starts_at: str | None
+        place: str | None
+        items: list[str] | None
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """A v1 meeting: a case meeting; its items are derived by the read model."""
+            state.update(kind="case", starts_at=None, place=None, items=None)
 
     class AttendanceRecorded(Aggregate.Event):
         person_ids: list[UUID]
+        actor: Actor
+        # v2 (v1.1): who sent apologies. Excused is not present.
+        excused: list[UUID]
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["excused"] = []
+
+    class Cancelled(Aggregate.Event):
+        reason: str
+        actor: Actor
+
+    class MinutesRecorded(Aggregate.Event):
+        minutes_id: UUID
+        case_id: UUID | None
+        text: str
+        decisions: str | None
         actor: Actor
 
     @event(Scheduled)
@@ -195,14 +230,73 @@ class Meeting(Aggregate):
         held_on: str,
         case_ids: list[UUID],
         actor: Actor,
+        kind: str = "case",
+        starts_at: str | None = None,
+        place: str | None = None,
+        items: list[str] | None = None,
     ) -> None:
         self.held_on = held_on
         self.case_ids = list(case_ids)
         self.present: list[UUID] = []
+        self.excused: list[UUID] = []
+        self.held = False
+        self.cancelled = False
+
+    # --- guards
+
+    def check_not_cancelled(self) -> None:
+        if self.cancelled:
+            raise ConflictError("the meeting is cancelled")
+
+    # --- commands
+
+    def record_attendance(
+        self, person_ids: list[UUID], actor: Actor, excused: list[UUID] | None = None
+    ) -> None:
+        self.check_not_cancelled()
+        self._attendance_recorded(person_ids, actor, excused or [])
 
     @event(AttendanceRecorded)
-    def record_attendance(self, person_ids: list[UUID], actor: Actor) -> None:
+    def _attendance_recorded(
+        self, person_ids: list[UUID], actor: Actor, excused: list[UUID]
+    ) -> None:
         self.present = list(person_ids)
+        self.excused = list(excused)
+        self.held = True
+
+    def cancel(self, reason: str, actor: Actor) -> None:
+        self.check_not_cancelled()
+        if self.held:
+            raise ConflictError("the meeting was held: its attendance is recorded")
+        self._cancelled(reason, actor)
+
+    @event(Cancelled)
+    def _cancelled(self, reason: str, actor: Actor) -> None:
+        self.cancelled = True
+
+    def record_minutes(
+        self,
+        minutes_id: UUID,
+        case_id: UUID | None,
+        text: str,
+        decisions: str | None,
+        actor: Actor,
+    ) -> None:
+        if case_id is not None and case_id not in self.case_ids:
+            raise InvalidError("case_id", "the case is not on the meeting's agenda")
+        self.check_not_cancelled()
+        self._minutes_recorded(minutes_id, case_id, text, decisions, actor)
+
+    @event(MinutesRecorded)
+    def _minutes_recorded(
+        self,
+        minutes_id: UUID,
+        case_id: UUID | None,
+        text: str,
+        decisions: str | None,
+        actor: Actor,
+    ) -> None:
+        """The minutes live in the event and the views; the guards need nothing of them."""
 
 
 class Case(Aggregate):

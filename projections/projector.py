@@ -1,8 +1,10 @@
 """The projection: each event updates the read-model tables and the permitted view.
 
 One module per capability under `projections/views/`; this class gathers their handlers
-(`@handles`) and dispatches each event to its handler, inside the caller's transaction. A new
+(`@handles`) and dispatches each event to its handlers, inside the caller's transaction. A new
 capability is a new module and one line here. Events no read model needs change nothing.
+An event may have handlers in several modules: they run in the order of `Projector`'s bases,
+so a later module reads what an earlier one wrote (the people table, the case's status).
 """
 
 from __future__ import annotations
@@ -26,17 +28,16 @@ class Projector(
     MeetingProjection,
 ):
     def apply(self, event: Any) -> None:
-        handler = HANDLERS.get(type(event))
-        if handler is not None:
+        for handler in HANDLERS.get(type(event), ()):
             handler(self, event)
 
 
-def _handlers() -> dict[type[Any], Callable[[Any, Any], None]]:
-    found: dict[type[Any], Callable[[Any, Any], None]] = {}
-    for cls in reversed(Projector.__mro__):
+def _handlers() -> dict[type[Any], list[Callable[[Any, Any], None]]]:
+    found: dict[type[Any], list[Callable[[Any, Any], None]]] = {}
+    for cls in Projector.__mro__:
         for attribute in vars(cls).values():
             for event_type in getattr(attribute, "_handles", ()):
-                found[event_type] = attribute
+                found.setdefault(event_type, []).append(attribute)
     return found
 
 

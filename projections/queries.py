@@ -13,9 +13,10 @@ from typing import Any
 from uuid import UUID
 
 from domain.ids import ContributionId
-from domain.rules import Decision, PersonFacts, Role, decide
+from domain.rules import Decision, PersonFacts, decide
 from projections import facts
 from projections.case_queries import CaseQueries
+from projections.meetings_queries import MeetingQueries
 from projections.query_base import (
     _CASE_VISIBLE,
     _CONTRIBUTION_COLUMNS,
@@ -102,14 +103,16 @@ class CoreQueries(QueryBase):
             (day,)))
 
     def open_cases_last_reviewed(self, today: str) -> list[Row]:
-        """Open cases with the later of their opening and the last meeting held on them."""
+        """Open cases with the later of their opening and the last meeting (not cancelled) held
+        on them."""
         # Two-argument MAX is SQLite's alone; the CASE reads the same on PostgreSQL.
         return _dicts(self.db.execute(
             "SELECT r.*, CASE WHEN r.held_on > r.opened_on THEN r.held_on ELSE r.opened_on "
             "END AS last_reviewed_on FROM (SELECT c.*, (SELECT MAX(m.held_on) FROM meetings m "
             "JOIN meeting_cases mc ON mc.meeting_id=m.id WHERE mc.case_id=c.id "
-            "AND m.held_on<=?) AS held_on FROM cases c WHERE c.status='open') r "
-            "ORDER BY last_reviewed_on, r.opened_at",
+            "AND m.held_on<=? AND NOT EXISTS (SELECT 1 FROM meeting_details d "
+            "WHERE d.meeting_id=m.id AND d.status='cancelled')) AS held_on "
+            "FROM cases c WHERE c.status='open') r ORDER BY last_reviewed_on, r.opened_at",
             (today,)))
 
     def case_contributions(self, case_id: UUID) -> list[Row]:
@@ -176,25 +179,7 @@ class CoreQueries(QueryBase):
         found = facts.contributions(self.db, "id=?", (str(contribution_id),))
         return found[0] if found else None
 
-    # --- meetings and actions
-
-    def meeting_for(self, person: PersonFacts, meeting_id: UUID) -> Row | None:
-        mid = str(meeting_id)
-        row = self.db.execute("SELECT * FROM meetings WHERE id=?", (mid,)).fetchone()
-        if row is None:
-            return None
-        present = [r[0] for r in self.db.execute(
-            "SELECT person_id FROM meeting_present WHERE meeting_id=? ORDER BY person_id",
-            (mid,))]
-        agenda = [r[0] for r in self.db.execute(
-            "SELECT c.id FROM meeting_cases m JOIN cases c ON c.id=m.case_id "
-            f"WHERE m.meeting_id=:mid AND {_CASE_VISIBLE} ORDER BY c.opened_at",
-            {**_scope(person), "mid": mid})]
-        if person.role not in (Role.CHAIR, Role.MEMBER) or not person.confirmed:
-            return None
-        if person.role is Role.MEMBER and not agenda and str(person.id) not in present:
-            return None
-        return {"id": mid, "held_on": row["held_on"], "case_ids": agenda, "present": present}
+    # --- actions
 
     def visible_grounds(self, person: PersonFacts, contribution_ids: list[str],
                         now: datetime) -> set[str]:
@@ -215,12 +200,6 @@ class CoreQueries(QueryBase):
                               (str(meeting_id),)).fetchone()
         return row is not None and row[0] is not None
 
-    def meeting_agenda(self, meeting_id: UUID) -> list[str] | None:
-        if self.db.execute("SELECT 1 FROM meetings WHERE id=?",
-                           (str(meeting_id),)).fetchone() is None:
-            return None
-        return [r[0] for r in self.db.execute(
-            "SELECT case_id FROM meeting_cases WHERE meeting_id=?", (str(meeting_id),))]
 
     def actions(self, case_id: UUID) -> list[Row]:
         rows = self.db.execute(
@@ -245,5 +224,5 @@ def _str(value: object | None) -> str | None:
     return str(value) if value is not None else None
 
 
-class Queries(CoreQueries, CaseQueries):
+class Queries(CoreQueries, CaseQueries, MeetingQueries):
     """Every query of the read models; a capability's queries are a module and one line here."""

@@ -83,18 +83,9 @@ def _matches(case: Json, wanted: str) -> bool:
 
 
 def meetings(ctx: Context, reads: Reads, caller: Caller, today: date) -> list[Json]:
-    """The meetings the caller may see (as `Reads.meeting`): the coming ones and those of the
-    last 90 days, oldest first."""
-    since = (today - timedelta(days=MEETINGS_PAST_DAYS)).isoformat()
-    rows = ctx.queries.db.execute(
-        "SELECT id FROM meetings WHERE held_on>=? ORDER BY held_on, since", (since,)).fetchall()
-    shown = []
-    for row in rows:
-        try:
-            shown.append(reads.meeting(caller, UUID(row["id"])))
-        except NotFoundError:
-            continue
-    return shown
+    """The meetings the caller may see (as `GET /v1/meetings`): the coming ones and those of
+    the last 90 days, oldest first."""
+    return reads.meetings(caller, today - timedelta(days=MEETINGS_PAST_DAYS), None)
 
 
 def case_meetings(ctx: Context, reads: Reads, caller: Caller, case_id: UUID) -> list[Json]:
@@ -105,7 +96,7 @@ def case_meetings(ctx: Context, reads: Reads, caller: Caller, case_id: UUID) -> 
     shown = []
     for row in rows:
         try:
-            meeting = reads.meeting(caller, UUID(row["id"]))
+            meeting = reads.meeting(caller, UUID(row["id"]), "GET /cases/{id}")
         except NotFoundError:
             continue
         if str(case_id) in meeting["case_ids"]:

@@ -83,7 +83,7 @@ def _meeting_notes(ctx: Context, caller: Caller, rule: SharingRule) -> list[str]
     found = ctx.queries.meeting_for(caller.facts, rule.meeting_id)
     if found is None:
         return ["meeting_unknown"]
-    return [] if found["present"] else ["attendance_not_recorded"]
+    return [] if ctx.queries.attendance_recorded(rule.meeting_id) else ["attendance_not_recorded"]
 
 
 def _without_meeting(rule: SharingRule) -> SharingRule:

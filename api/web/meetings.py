@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from api.deps import ServicesDep
-from api.schemas import AttendanceIn, MeetingCreate
+from api.schemas_meetings import AttendanceIn, MeetingCreate
 from api.web import forms
 from api.web.auth import CheckedForm, SessionDep, WebCaller, WebSession
 from api.web.route import WebRoute, page_context, parse_id, render
@@ -70,11 +70,12 @@ def _meeting_page(request: Request, ws: WebSession, caller: Caller, svc: Service
                   meeting_id: UUID, *, done: str = "", errors: dict[str, str] | None = None,
                   status_code: int = 200) -> Response:
     names = overview.directory(svc.ctx)
-    shown = svc.reads.meeting(caller, meeting_id)
+    shown = svc.reads.meeting(caller, meeting_id, "GET /meetings/{id}")
     cases = {c["id"]: c for c in svc.reads.cases(caller, endpoint="GET /meetings/{id}")}
     return render(
         request, "meeting.html", status_code, **page_context(ws, caller, names),
-        meeting=shown, cases=cases, done=done, errors=errors or {},
+        meeting=shown, present_ids={p["id"] for p in shown["present"]}, cases=cases, done=done,
+        errors=errors or {},
         attendable=names.active_people(Role.CHAIR, Role.MEMBER),
         may={"record": caller.role is Role.CHAIR})
 

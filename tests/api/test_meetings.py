@@ -9,6 +9,10 @@ import pytest
 from tests.api.support import World, head, random_id
 
 
+def ids(people: list[dict[str, Any]]) -> list[str]:
+    return [p["id"] for p in people]
+
+
 def test_a_chair_schedules_a_meeting_and_reads_it_back(world: World) -> None:
     other = world.table.case("Other Subject")
     before = head(world.table)
@@ -16,8 +20,9 @@ def test_a_chair_schedules_a_meeting_and_reads_it_back(world: World) -> None:
         "held_on": "2026-11-05", "case_ids": [world.case_id, other]}), 201)
     assert before < created["position"] == head(world.table)
     meeting = world.ok(world.get(f"/v1/meetings/{created['id']}", world.chair))
-    assert meeting == {"id": created["id"], "held_on": "2026-11-05",
-                       "case_ids": [world.case_id, other], "present": []}
+    assert {k: meeting[k] for k in ("id", "held_on", "case_ids", "present")} == {
+        "id": created["id"], "held_on": "2026-11-05", "case_ids": [world.case_id, other],
+        "present": []}
 
 
 @pytest.mark.parametrize("who", ["officer", "auditor", "policy"])
@@ -61,14 +66,14 @@ def test_a_chair_records_who_was_present(world: World) -> None:
     assert list(answer) == ["position"]
     assert before < answer["position"] == head(world.table)
     meeting = world.ok(world.get(f"/v1/meetings/{meeting_id}", world.chair))
-    assert sorted(meeting["present"]) == sorted([world.officer.id, world.teacher.id])
+    assert sorted(ids(meeting["present"])) == sorted([world.officer.id, world.teacher.id])
 
 
 def test_attendance_recorded_again_replaces_the_list(world: World) -> None:
     meeting_id = world.meeting(world.officer, world.teacher)
     world.attend(meeting_id, world.youth_worker)
     meeting = world.ok(world.get(f"/v1/meetings/{meeting_id}", world.chair))
-    assert meeting["present"] == [world.youth_worker.id]
+    assert ids(meeting["present"]) == [world.youth_worker.id]
 
 
 def test_only_a_chair_may_record_attendance(world: World) -> None:
@@ -87,7 +92,7 @@ def test_attendance_of_an_unknown_person_is_a_422_naming_person_ids(world: World
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"][:2] == ["body", "person_ids"]
     meeting = world.ok(world.get(f"/v1/meetings/{meeting_id}", world.chair))
-    assert meeting["present"] == [world.officer.id]
+    assert ids(meeting["present"]) == [world.officer.id]
 
 
 def test_attendance_at_a_missing_meeting_is_a_404(world: World) -> None:
@@ -112,7 +117,7 @@ def test_a_member_whose_organisation_is_on_a_case_of_the_agenda_reads_the_meetin
     meeting_id = world.meeting(world.officer)
     meeting = world.ok(world.get(f"/v1/meetings/{meeting_id}", world.teacher))
     assert meeting["case_ids"] == [world.case_id]
-    assert meeting["present"] == [world.officer.id]
+    assert ids(meeting["present"]) == [world.officer.id]
 
 
 def test_a_member_present_reads_the_meeting_but_not_the_cases_they_may_not_see(
@@ -120,7 +125,7 @@ def test_a_member_present_reads_the_meeting_but_not_the_cases_they_may_not_see(
 ) -> None:
     meeting_id = world.meeting(world.youth_worker)
     meeting = world.ok(world.get(f"/v1/meetings/{meeting_id}", world.youth_worker))
-    assert meeting["present"] == [world.youth_worker.id]
+    assert ids(meeting["present"]) == [world.youth_worker.id]
     assert meeting["case_ids"] == []
     assert world.case_id not in world.get(f"/v1/meetings/{meeting_id}",
                                           world.youth_worker).text
@@ -135,10 +140,10 @@ def test_a_member_neither_present_nor_on_a_case_of_the_agenda_gets_404(world: Wo
 
 
 @pytest.mark.parametrize("who", ["auditor", "policy"])
-def test_auditors_and_policy_people_do_not_read_meetings_even_when_present(
+def test_auditors_and_policy_people_do_not_read_meetings_of_their_organisations_cases(
     world: World, who: str
 ) -> None:
-    meeting_id = world.meeting(world.people()[who])
+    meeting_id = world.meeting(world.officer)  # the police is on the case table
     hidden = world.get(f"/v1/meetings/{meeting_id}", world.people()[who])
     missing = world.get(f"/v1/meetings/{random_id()}", world.people()[who])
     assert hidden.status_code == 404

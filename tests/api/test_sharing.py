@@ -44,8 +44,12 @@ def test_a_chair_not_present_at_the_meeting_does_not_see_red(world: World) -> No
     assert red not in world.listed(world.chair)
 
 
-def test_an_auditor_present_at_the_meeting_does_not_see_red(world: World) -> None:
-    meeting_id = world.meeting(world.officer, world.auditor, world.policy)
+def test_an_auditor_cannot_be_present_at_the_meeting_and_does_not_see_red(world: World) -> None:
+    meeting_id = world.meeting(world.officer)
+    for who in (world.auditor, world.policy):
+        refused = world.post(f"/v1/meetings/{meeting_id}/attendance", world.chair,
+                             {"person_ids": [world.officer.id, who.id]})
+        assert refused.status_code == 422
     red = world.contribute(world.officer, tlp="RED", meeting_id=meeting_id)
     assert not world.sees(red, world.auditor)
     assert not world.sees(red, world.policy)

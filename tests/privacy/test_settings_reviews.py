@@ -79,3 +79,15 @@ def test_open_cases_are_due_for_review_once_the_interval_has_passed_oldest_first
     assert due() == [middle, oldest]  # oldest first: by the date last reviewed
     table.clock.advance(days=3650)
     assert closed not in due()
+
+
+def test_a_cancelled_meeting_does_not_count_as_a_review(table: Table) -> None:
+    case_id = table.case("Subject")
+    table.clock.advance(days=40)
+    put_settings(table, {"retention_days_after_close": 365, "review_interval_days": 30})
+    today = table.clock.now.date().isoformat()
+    cancelled = table.post("/v1/meetings", {"held_on": today, "case_ids": [case_id]})["id"]
+    table.post(f"/v1/meetings/{cancelled}/cancel", {"reason": "the chair is ill"})
+    assert [c["id"] for c in get(table, "/v1/reviews")] == [case_id]
+    table.post("/v1/meetings", {"held_on": today, "case_ids": [case_id]})
+    assert get(table, "/v1/reviews") == []
