@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from api import errors
 from api.deps import Services
-from api.routes import audit, cases, contributions, directory, meetings, privacy
+from api.routes import actions, audit, cases, contributions, directory, meetings, privacy
 
 
 def create_app(services: Services) -> FastAPI:
@@ -18,6 +18,6 @@ def create_app(services: Services) -> FastAPI:
     )
     app.state.services = services
     errors.install(app)
-    for module in (directory, cases, contributions, meetings, privacy, audit):
+    for module in (directory, cases, contributions, meetings, privacy, audit, actions):
         app.include_router(module.router)
     return app

@@ -1,7 +1,7 @@
 """The projection: each event updates the read-model tables and the permitted view.
 
 One module per capability under `projections/views/`; this class gathers their handlers
-(`@handles`) and dispatches each event to its handler, inside the caller's transaction. A new
+(`@handles`) and dispatches each event to its handlers, inside the caller's transaction. A new
 capability is a new module and one line here. Events no read model needs change nothing.
 """
 
@@ -26,18 +26,19 @@ class Projector(
     MeetingProjection,
 ):
     def apply(self, event: Any) -> None:
-        handler = HANDLERS.get(type(event))
-        if handler is not None:
+        for handler in HANDLERS.get(type(event), ()):
             handler(self, event)
 
 
-def _handlers() -> dict[type[Any], Callable[[Any, Any], None]]:
-    found: dict[type[Any], Callable[[Any, Any], None]] = {}
+def _handlers() -> dict[type[Any], list[Callable[[Any, Any], None]]]:
+    """Every module's handlers of each event class (an erasure concerns several modules), in
+    the order of the bases; a method overridden by name counts once."""
+    found: dict[type[Any], dict[str, Callable[[Any, Any], None]]] = {}
     for cls in reversed(Projector.__mro__):
-        for attribute in vars(cls).values():
+        for name, attribute in vars(cls).items():
             for event_type in getattr(attribute, "_handles", ()):
-                found[event_type] = attribute
-    return found
+                found.setdefault(event_type, {})[name] = attribute
+    return {event_type: list(by_name.values()) for event_type, by_name in found.items()}
 
 
 HANDLERS = _handlers()

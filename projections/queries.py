@@ -15,6 +15,7 @@ from uuid import UUID
 from domain.ids import ContributionId
 from domain.rules import Decision, PersonFacts, Role, decide
 from projections import facts
+from projections.actions_queries import ActionQueries
 from projections.query_base import (
     _CASE_VISIBLE,
     _CONTRIBUTION_COLUMNS,
@@ -154,7 +155,7 @@ class CoreQueries(QueryBase):
         found = facts.contributions(self.db, "id=?", (str(contribution_id),))
         return found[0] if found else None
 
-    # --- meetings and actions
+    # --- meetings
 
     def meeting_for(self, person: PersonFacts, meeting_id: UUID) -> Row | None:
         mid = str(meeting_id)
@@ -181,15 +182,6 @@ class CoreQueries(QueryBase):
         return [r[0] for r in self.db.execute(
             "SELECT case_id FROM meeting_cases WHERE meeting_id=?", (str(meeting_id),))]
 
-    def actions(self, case_id: UUID) -> list[Row]:
-        rows = self.db.execute(
-            "SELECT * FROM actions WHERE case_id=? ORDER BY agreed_at", (str(case_id),))
-        return [{**dict(r), "based_on": json.loads(r["based_on"])} for r in rows]
-
-    def action(self, action_id: UUID) -> Row | None:
-        row = self.db.execute("SELECT * FROM actions WHERE id=?", (str(action_id),)).fetchone()
-        return {**dict(row), "based_on": json.loads(row["based_on"])} if row else None
-
 
 def _contribution(row: Any) -> Row:
     out = dict(row)
@@ -204,5 +196,5 @@ def _str(value: object | None) -> str | None:
     return str(value) if value is not None else None
 
 
-class Queries(CoreQueries):
+class Queries(CoreQueries, ActionQueries):
     """Every query of the read models; a capability's queries are a module and one line here."""

@@ -38,7 +38,8 @@ class PrivacyReads(CaseReads, ContributionReads, ActionReads):
             })
         self._disclose(caller, items, "GET /v1/cases/{id}/export", case_id, "export")
         return {"case": self._case_json(case, with_table=True), "contributions": items,
-                "actions": self.actions(caller, case_id), "exported_at": now.isoformat()}
+                "actions": self.actions(caller, case_id, "GET /v1/cases/{id}/export"),
+                "exported_at": now.isoformat()}
 
     def settings(self, caller: Caller) -> Json:
         if caller.role is not Role.CHAIR:
