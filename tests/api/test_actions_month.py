@@ -6,12 +6,18 @@ contributions it may see, and an anonymous one only to those who may see its own
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
+from uuid import UUID
 
 import pytest
 
 from domain import model
+from domain.errors import DomainError
+from roundtable.context import Caller, caller_from_row
 from tests.api.support import Person, World, body_without, head, random_id
 from tests.privacy.support import leaks, secret
 
@@ -486,3 +492,55 @@ def test_a_ground_that_expired_or_was_withdrawn_leaves_the_others_based_on(
     world.table.clock.advance(hours=4)
     assert _based_on(world, created["id"], world.teacher) == []
     assert _based_on(world, created["id"], world.officer) == [expiring, withdrawn]
+
+
+# --- invariants under concurrency: checked inside the retried write
+
+
+def _race(*commands: Callable[[], object]) -> list[str]:
+    """Run the commands at once; each one's result: "ok" or the name of its refusal."""
+    results: list[str] = [""] * len(commands)
+    start = threading.Barrier(len(commands))
+
+    def run(i: int) -> None:
+        start.wait()
+        try:
+            commands[i]()
+            results[i] = "ok"
+        except DomainError as refused:
+            results[i] = type(refused).__name__
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(commands))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def _callers(world: World, *people: Person) -> list[Caller]:
+    queries = world.table.built.services.ctx.queries
+    return [caller_from_row(queries.person(UUID(p.id)) or {}) for p in people]
+
+
+def test_no_action_is_proposed_on_a_case_closed_at_the_same_time(world: World) -> None:
+    commands = world.table.built.services.commands
+    chair, officer = _callers(world, world.chair, world.officer)
+    for round_ in range(4):
+        case = UUID(world.table.case(f"Subject {round_}", world.police))
+        results = _race(partial(commands.close_case, chair, case, "done"),
+                        partial(commands.agree_action, officer, case, "x", UUID(world.police),
+                                None, []))
+        assert sorted(results) == ["ConflictError", "ok"], results
+
+
+def test_a_reassigned_action_is_not_completed_by_its_former_assignee(world: World) -> None:
+    commands = world.table.built.services.commands
+    chair, officer = _callers(world, world.chair, world.officer)
+    for _ in range(4):
+        action = UUID(_action(world)["id"])
+        results = _race(partial(commands.change_action, chair, action, UUID(world.school),
+                                False, None),
+                        partial(commands.complete_action, officer, action))
+        assert sorted(results) in (["ConflictError", "ok"], ["NotPermittedError", "ok"]), (
+            results)
