@@ -12,6 +12,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.actions_rules import ACTIVE, cannot_ground
 from domain.errors import ConflictError, InvalidError, NotFoundError
 
 Actor = UUID | None
@@ -391,7 +392,55 @@ class Case(Aggregate):
         actor: Actor
 
     class ActionCompleted(Aggregate.Event):
+        """v1: completed, outcome done. Since v1.1 an outcome is `ActionOutcomeRecorded`."""
+
         action_id: UUID
+        actor: Actor
+
+    class ActionProposed(Aggregate.Event):
+        action_id: UUID
+        description: str
+        assignee_id: UUID
+        due_on: str | None
+        based_on: list[UUID]
+        actor: Actor
+
+    class ProposedActionAgreed(Aggregate.Event):
+        action_id: UUID
+        actor: Actor
+
+    class ActionNoted(Aggregate.Event):
+        action_id: UUID
+        note_id: UUID
+        text: str
+        actor: Actor
+
+    class ActionOutcomeRecorded(Aggregate.Event):
+        """`on_behalf`: a chair recorded it for the assignee organisation (the actor)."""
+
+        action_id: UUID
+        outcome: str
+        note_id: UUID | None
+        note: str | None
+        on_behalf: bool
+        actor: Actor
+
+    class ActionCancelled(Aggregate.Event):
+        """`reason` None: cancelled with the close of its case."""
+
+        action_id: UUID
+        note_id: UUID | None
+        reason: str | None
+        actor: Actor
+
+    class ActionReassigned(Aggregate.Event):
+        action_id: UUID
+        assignee_id: UUID
+        actor: Actor
+
+    class ActionRescheduled(Aggregate.Event):
+        action_id: UUID
+        due_on: str | None
         actor: Actor
 
     class Closed(Aggregate.Event):
@@ -402,12 +451,15 @@ class Case(Aggregate):
     class Erased(Aggregate.Event):
         actor: Actor
 
-    # v2: the case knows its kind (snapshots taken before kinds existed are person cases).
+    # v2: the case knows its kind (snapshots taken before kinds existed are person cases) and
+    # its actions' statuses (v1 snapshots held `completed: {action: bool}`).
     class_version = 2
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         state["kind"] = "person"
+        completed = state.pop("completed", {})
+        state["actions"] = {a: "done" if done else "open" for a, done in completed.items()}
 
     @event(Opened)
     def __init__(
@@ -426,10 +478,10 @@ class Case(Aggregate):
         self.status = "open"
         self.table: list[UUID] = []
         # Only what the guards need, keyed by str(id) and JSON-native, so that the case can be
-        # snapshotted: contribution -> withdrawn, action -> completed, contribution ->
+        # snapshotted: contribution -> withdrawn, action -> status, contribution ->
         # anonymous (who changes an anonymous contribution is sealed too).
         self.withdrawn: dict[str, bool] = {}
-        self.completed: dict[str, bool] = {}
+        self.actions: dict[str, str] = {}
         self.anonymous: dict[str, bool] = {}
 
     # --- guards
@@ -455,6 +507,29 @@ class Case(Aggregate):
             raise NotFoundError("no such contribution")
         if withdrawn:
             raise ConflictError("the contribution is withdrawn")
+
+    def check_assignee(self, organisation_id: UUID) -> None:
+        if organisation_id not in self.table:
+            raise InvalidError("assignee_organisation_id", "not on the case table")
+
+    def check_grounds(self, based_on: list[UUID]) -> None:
+        """Contributions of this case, not withdrawn (the rest is the views' to say)."""
+        for index, contribution_id in enumerate(based_on):
+            if self.withdrawn.get(str(contribution_id)) is not False:
+                raise InvalidError(("body", "based_on", str(index)),
+                                   cannot_ground(contribution_id))
+
+    def check_action_active(self, action_id: UUID) -> None:
+        """The action may still change: the case is open and the action proposed or open."""
+        status = self.actions.get(str(action_id))
+        if status is None:
+            raise NotFoundError("no such action")
+        self.check_writable()
+        if status not in ACTIVE:
+            raise ConflictError(f"the action is {status}")
+
+    def active_actions(self) -> list[str]:
+        return [a for a, status in self.actions.items() if status in ACTIVE]
 
     # --- commands
 
@@ -563,7 +638,7 @@ class Case(Aggregate):
         based_on: list[UUID],
         actor: Actor,
     ) -> None:
-        self.check_writable()
+        self._check_new_action(assignee_id, based_on)
         self._action_agreed(action_id, description, assignee_id, due_on, based_on, actor)
 
     @event(ActionAgreed)
@@ -576,23 +651,125 @@ class Case(Aggregate):
         based_on: list[UUID],
         actor: Actor,
     ) -> None:
-        self.completed[str(action_id)] = False
+        self.actions[str(action_id)] = "open"
 
-    def complete_action(self, action_id: UUID, actor: Actor) -> None:
-        if self.status == "erased":
-            raise ConflictError("the case is erased")
-        if str(action_id) not in self.completed:
-            raise NotFoundError("no such action")
-        if self.completed[str(action_id)]:
-            raise ConflictError("the action is already completed")
-        self._action_completed(action_id, actor)
+    def propose_action(
+        self,
+        action_id: UUID,
+        description: str,
+        assignee_id: UUID,
+        due_on: str | None,
+        based_on: list[UUID],
+        actor: Actor,
+    ) -> None:
+        self._check_new_action(assignee_id, based_on)
+        self._action_proposed(action_id, description, assignee_id, due_on, based_on, actor)
+
+    @event(ActionProposed)
+    def _action_proposed(
+        self,
+        action_id: UUID,
+        description: str,
+        assignee_id: UUID,
+        due_on: str | None,
+        based_on: list[UUID],
+        actor: Actor,
+    ) -> None:
+        self.actions[str(action_id)] = "proposed"
+
+    def _check_new_action(self, assignee_id: UUID, based_on: list[UUID]) -> None:
+        self.check_assignee(assignee_id)
+        self.check_grounds(based_on)
+        self.check_writable()
+
+    def agree_proposed_action(self, action_id: UUID, actor: Actor) -> None:
+        self.check_action_active(action_id)
+        if self.actions[str(action_id)] != "proposed":
+            raise ConflictError("the action is already agreed")
+        self._proposed_action_agreed(action_id, actor)
+
+    @event(ProposedActionAgreed)
+    def _proposed_action_agreed(self, action_id: UUID, actor: Actor) -> None:
+        self.actions[str(action_id)] = "open"
+
+    def note_action(self, action_id: UUID, note_id: UUID, text: str, actor: Actor) -> None:
+        self.check_action_active(action_id)
+        self._action_noted(action_id, note_id, text, actor)
+
+    @event(ActionNoted)
+    def _action_noted(self, action_id: UUID, note_id: UUID, text: str, actor: Actor) -> None:
+        """Notes live in the event and the views; the guards need nothing of them."""
+
+    def complete_action(
+        self,
+        action_id: UUID,
+        outcome: str,
+        note_id: UUID | None,
+        note: str | None,
+        on_behalf: bool,
+        actor: Actor,
+    ) -> None:
+        self.check_action_active(action_id)
+        self._action_outcome_recorded(action_id, outcome, note_id, note, on_behalf, actor)
+
+    @event(ActionOutcomeRecorded)
+    def _action_outcome_recorded(
+        self,
+        action_id: UUID,
+        outcome: str,
+        note_id: UUID | None,
+        note: str | None,
+        on_behalf: bool,
+        actor: Actor,
+    ) -> None:
+        self.actions[str(action_id)] = outcome
 
     @event(ActionCompleted)
     def _action_completed(self, action_id: UUID, actor: Actor) -> None:
-        self.completed[str(action_id)] = True
+        self.actions[str(action_id)] = "done"
 
-    def close(self, reason: str, closed_on: str, actor: Actor) -> None:
+    def cancel_action(
+        self, action_id: UUID, note_id: UUID | None, reason: str | None, actor: Actor
+    ) -> None:
+        self.check_action_active(action_id)
+        self._action_cancelled(action_id, note_id, reason, actor)
+
+    @event(ActionCancelled)
+    def _action_cancelled(
+        self, action_id: UUID, note_id: UUID | None, reason: str | None, actor: Actor
+    ) -> None:
+        self.actions[str(action_id)] = "cancelled"
+
+    def reassign_action(self, action_id: UUID, assignee_id: UUID, actor: Actor) -> None:
+        self.check_assignee(assignee_id)
+        self.check_action_active(action_id)
+        self._action_reassigned(action_id, assignee_id, actor)
+
+    @event(ActionReassigned)
+    def _action_reassigned(self, action_id: UUID, assignee_id: UUID, actor: Actor) -> None:
+        """The assignee lives in the views, which judge who may act."""
+
+    def reschedule_action(self, action_id: UUID, due_on: str | None, actor: Actor) -> None:
+        self.check_action_active(action_id)
+        self._action_rescheduled(action_id, due_on, actor)
+
+    @event(ActionRescheduled)
+    def _action_rescheduled(self, action_id: UUID, due_on: str | None, actor: Actor) -> None:
+        """The due date lives in the views."""
+
+    def close(
+        self, reason: str, closed_on: str, actor: Actor, cancel_actions: bool = False
+    ) -> None:
+        """Close; proposed or open actions refuse it, unless they are cancelled with it (in
+        the same save, before the close)."""
         self.check_writable()
+        active = self.active_actions()
+        if active and not cancel_actions:
+            raise ConflictError(
+                f"the case has proposed or open actions: {', '.join(active)}; close with "
+                '"open_actions": "cancel" to cancel them with the close')
+        for action_id in active:
+            self._action_cancelled(UUID(action_id), None, None, actor)
         self._closed(reason, closed_on, actor)
 
     @event(Closed)

@@ -33,12 +33,15 @@ class Projector(
 
 
 def _handlers() -> dict[type[Any], list[Callable[[Any, Any], None]]]:
-    found: dict[type[Any], list[Callable[[Any, Any], None]]] = {}
+    """Every module's handlers of each event class (an erasure concerns several modules), in
+    the order of the bases (the people before whoever reads them); a method overridden by name
+    counts once, as the most derived class defines it."""
+    found: dict[type[Any], dict[str, Callable[[Any, Any], None]]] = {}
     for cls in Projector.__mro__:
-        for attribute in vars(cls).values():
+        for name, attribute in vars(cls).items():
             for event_type in getattr(attribute, "_handles", ()):
-                found.setdefault(event_type, []).append(attribute)
-    return found
+                found.setdefault(event_type, {}).setdefault(name, attribute)
+    return {event_type: list(by_name.values()) for event_type, by_name in found.items()}
 
 
 HANDLERS = _handlers()

@@ -15,6 +15,7 @@ from uuid import UUID
 from domain.ids import ContributionId
 from domain.rules import Decision, PersonFacts, decide
 from projections import facts
+from projections.actions_queries import ActionQueries
 from projections.case_queries import CaseQueries
 from projections.meetings_queries import MeetingQueries
 from projections.query_base import (
@@ -181,34 +182,11 @@ class CoreQueries(QueryBase):
 
     # --- actions
 
-    def visible_grounds(self, person: PersonFacts, contribution_ids: list[str],
-                        now: datetime) -> set[str]:
-        """Which of these contributions the person may see, an anonymous one only where it
-        may also see the owner: what an action's `based_on` may show it without linking an
-        anonymous source to the action's assignee."""
-        if not contribution_ids:
-            return set()
-        marks = ",".join("?" * len(contribution_ids))
-        # `sees_owner` is 1 for every contribution that is not anonymous.
-        return {r[0] for r in self.db.execute(
-            f"SELECT p.contribution_id FROM permitted p WHERE p.person_id=? "
-            f"AND p.contribution_id IN ({marks}) AND {_NOT_EXPIRED} AND p.sees_owner=1",
-            (str(person.id), *contribution_ids, _us(now)))}
-
     def attendance_recorded(self, meeting_id: UUID) -> bool:
         row = self.db.execute("SELECT attendance_at FROM meetings WHERE id=?",
                               (str(meeting_id),)).fetchone()
         return row is not None and row[0] is not None
 
-
-    def actions(self, case_id: UUID) -> list[Row]:
-        rows = self.db.execute(
-            "SELECT * FROM actions WHERE case_id=? ORDER BY agreed_at", (str(case_id),))
-        return [{**dict(r), "based_on": json.loads(r["based_on"])} for r in rows]
-
-    def action(self, action_id: UUID) -> Row | None:
-        row = self.db.execute("SELECT * FROM actions WHERE id=?", (str(action_id),)).fetchone()
-        return {**dict(row), "based_on": json.loads(row["based_on"])} if row else None
 
 
 def _contribution(row: Any) -> Row:
@@ -224,5 +202,5 @@ def _str(value: object | None) -> str | None:
     return str(value) if value is not None else None
 
 
-class Queries(CoreQueries, CaseQueries, MeetingQueries):
+class Queries(CoreQueries, CaseQueries, MeetingQueries, ActionQueries):
     """Every query of the read models; a capability's queries are a module and one line here."""

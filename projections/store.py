@@ -63,11 +63,6 @@ CREATE TABLE IF NOT EXISTS permitted (
     PRIMARY KEY (person_id, contribution_id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS permitted_contribution ON permitted(contribution_id);
 CREATE INDEX IF NOT EXISTS permitted_case ON permitted(person_id, case_id, added_at);
-CREATE TABLE IF NOT EXISTS actions (
-    id TEXT PRIMARY KEY, case_id TEXT NOT NULL, description TEXT,
-    assignee_id TEXT NOT NULL, due_on TEXT, based_on TEXT NOT NULL, agreed_at INTEGER NOT NULL,
-    agreed_on TEXT NOT NULL, completed_at INTEGER);
-CREATE INDEX IF NOT EXISTS actions_case ON actions(case_id, agreed_at);
 """
 # The tables of the projection modules that declare their own.
 SCHEMA += "".join(SCHEMAS)

@@ -1,4 +1,4 @@
-"""Cases, their case tables, closing, and the actions agreed on them."""
+"""Cases, their case tables, and closing."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from fastapi import Query
 from api.deps import CallerDep, Fresh, ServicesDep
 from api.errors import WAITS
 from api.routing import v1_router
-from api.schemas import ActionCreate, OrganisationRef, ReasonIn
+from api.schemas import OrganisationRef, ReasonIn
+from api.schemas_actions import CaseClose
 from api.schemas_cases import CaseCreate, CaseEdit
 
 router = v1_router("cases")
@@ -88,31 +89,9 @@ def leave_case(
 
 @router.post("/cases/{case_id}/close")
 def close_case(
-    case_id: UUID, body: ReasonIn, svc: ServicesDep, caller: CallerDep
+    case_id: UUID, body: CaseClose, svc: ServicesDep, caller: CallerDep
 ) -> dict[str, int]:
-    """Close a case with a reason (chair)."""
-    return {"position": svc.commands.close_case(caller, case_id, body.reason)}
-
-
-@router.post("/cases/{case_id}/actions", status_code=201)
-def agree_action(
-    case_id: UUID, body: ActionCreate, svc: ServicesDep, caller: CallerDep
-) -> dict[str, Any]:
-    """Agree an action, assigned to an organisation on the case table (chair)."""
-    created = svc.commands.agree_action(
-        caller, case_id, body.description, body.assignee_organisation_id, body.due_on,
-        body.based_on,
-    )
-    return {"id": str(created.id), "position": created.position}
-
-
-@router.get("/cases/{case_id}/actions", dependencies=[Fresh], responses=WAITS)
-def actions(case_id: UUID, svc: ServicesDep, caller: CallerDep) -> list[dict[str, Any]]:
-    """The actions agreed on a case (case viewers)."""
-    return svc.reads.actions(caller, case_id)
-
-
-@router.post("/actions/{action_id}/complete")
-def complete_action(action_id: UUID, svc: ServicesDep, caller: CallerDep) -> dict[str, int]:
-    """Mark an action completed (the assignee organisation)."""
-    return {"position": svc.commands.complete_action(caller, action_id)}
+    """Close a case with a reason (chair); its proposed or open actions are cancelled with
+    it if `open_actions` is `cancel`, else they make it a 409."""
+    return {"position": svc.commands.close_case(caller, case_id, body.reason,
+                                                body.open_actions == "cancel")}

@@ -42,7 +42,8 @@ class PrivacyReads(CaseReads, ContributionReads, ActionReads):
             # No export record (it lists the texts shown), yet the subject was shown.
             self.disclose_subjects(caller, [shown], "GET /v1/cases/{id}/export")
         return {"case": shown, "contributions": items,
-                "actions": self.actions(caller, case_id), "exported_at": now.isoformat()}
+                "actions": self.actions(caller, case_id, "GET /v1/cases/{id}/export"),
+                "exported_at": now.isoformat()}
 
     def settings(self, caller: Caller) -> Json:
         if caller.role is not Role.CHAIR:

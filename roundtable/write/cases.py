@@ -100,9 +100,13 @@ class CaseCommands(WritePath):
         require_chair(caller)
         return self._on_case(caller, case_id, lambda c: c.leave(organisation_id, caller.id))
 
-    def close_case(self, caller: Caller, case_id: UUID, reason: str) -> Position:
+    def close_case(
+        self, caller: Caller, case_id: UUID, reason: str, cancel_actions: bool = False
+    ) -> Position:
+        """Close; proposed or open actions make it a 409 unless `cancel_actions`."""
         self._visible_case(caller, case_id)
         require_chair(caller)
         sealed = self._seal(case_id, "close_reason", reason)
         closed_on = self.ctx.clock().date().isoformat()
-        return self._on_case(caller, case_id, lambda c: c.close(sealed, closed_on, caller.id))
+        return self._on_case(caller, case_id, lambda c: c.close(
+            sealed, closed_on, caller.id, cancel_actions))

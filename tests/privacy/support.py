@@ -239,7 +239,7 @@ def populate(client: Any, chair: Party, *, close: bool = True, held_on: str = "2
     ok(response)
     action_id = str(post(f"/v1/cases/{case_id}/actions", chair, {
         "description": secrets.action, "assignee_organisation_id": police,
-        "due_on": "2026-12-01", "based_on": [contributions[1]]})["id"])
+        "due_on": "2099-12-01", "based_on": [contributions[1]]})["id"])
     post(f"/v1/actions/{action_id}/complete", officer, {}, 200)
     other_contribution = str(post(f"/v1/cases/{other_case_id}/contributions", officer,
                                   {"text": other.texts[0], "tlp": "GREEN"})["id"])

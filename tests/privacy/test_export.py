@@ -43,8 +43,12 @@ def test_the_export_shows_the_text_only_where_the_chair_may_see_it_else_whom_to_
 
     disclosures = ok(world.get(f"/v1/audit/disclosures?case_id={world.case_id}",
                                world.auditor))["disclosures"]
-    exports = [d for d in disclosures if d["endpoint"] == "GET /v1/cases/{id}/export"]
+    exported = [d for d in disclosures if d["endpoint"] == "GET /v1/cases/{id}/export"]
+    exports = [d for d in exported if d["kind"] == "export"]
     assert len(exports) == 1
+    # The actions' descriptions it showed are recorded too, as what they are.
+    assert [(d["kind"], d["ids"]) for d in exported if d["kind"] != "export"] == [
+        ("action", [world.action_id])]
     assert exports[0]["person_id"] == world.chair.id
     assert exports[0]["contribution_ids"] == [c[0], c[1], c[5], c[6]]
     assert datetime.fromisoformat(exports[0]["at"]) == table.clock.now.astimezone(UTC)

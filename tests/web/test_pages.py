@@ -153,7 +153,8 @@ def test_actions_list_what_the_viewers_organisation_owes_and_complete_them(
                                 headers=web.table.headers(web.officer.token)).json()[0]
     web.table.post(f"/v1/cases/{web.case_id}/actions", {
         "description": "Visit the family", "assignee_organisation_id": web.police,
-        "due_on": "2026-11-01", "based_on": [note["id"]]})
+        "due_on": "2026-11-03", "based_on": [note["id"]]})
+    web.table.clock.advance(days=2)  # due yesterday: overdue
     officer = web.visitor(web.officer)
     teacher = web.visitor(web.teacher).client.get("/actions").text
 
