@@ -15,7 +15,10 @@ from projections.views.base import ProjectionBase
 from projections.views.cases import CaseProjection
 from projections.views.contributions import ContributionProjection
 from projections.views.meetings import MeetingProjection
+from projections.views.notices import NoticeProjection
 from projections.views.people import PeopleProjection
+from projections.views.requests import RequestProjection
+from projections.views.signals import SignalProjection
 
 
 class Projector(
@@ -24,19 +27,24 @@ class Projector(
     ContributionProjection,
     ActionProjection,
     MeetingProjection,
+    SignalProjection,
+    RequestProjection,
+    NoticeProjection,
 ):
     def apply(self, event: Any) -> None:
-        handler = HANDLERS.get(type(event))
-        if handler is not None:
+        for handler in HANDLERS.get(type(event), ()):
             handler(self, event)
 
 
-def _handlers() -> dict[type[Any], Callable[[Any, Any], None]]:
-    found: dict[type[Any], Callable[[Any, Any], None]] = {}
-    for cls in reversed(Projector.__mro__):
+def _handlers() -> dict[type[Any], list[Callable[[Any, Any], None]]]:
+    """Every handler of each event class: several modules may follow one event (a case's
+    erasure purges its contributions, its signals and its requests). They run in the order of
+    `Projector`'s bases, so a module listed later finds the rows of those listed before it."""
+    found: dict[type[Any], list[Callable[[Any, Any], None]]] = {}
+    for cls in Projector.__mro__:
         for attribute in vars(cls).values():
             for event_type in getattr(attribute, "_handles", ()):
-                found[event_type] = attribute
+                found.setdefault(event_type, []).append(attribute)
     return found
 
 
