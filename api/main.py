@@ -6,7 +6,17 @@ from fastapi import FastAPI
 
 from api import errors
 from api.deps import Services
-from api.routes import audit, cases, contributions, directory, meetings, privacy
+from api.routes import (
+    audit,
+    cases,
+    contributions,
+    directory,
+    meetings,
+    notices,
+    privacy,
+    requests,
+    signals,
+)
 
 
 def create_app(services: Services) -> FastAPI:
@@ -18,6 +28,7 @@ def create_app(services: Services) -> FastAPI:
     )
     app.state.services = services
     errors.install(app)
-    for module in (directory, cases, contributions, meetings, privacy, audit):
+    for module in (directory, cases, contributions, meetings, privacy, audit, signals, requests,
+                   notices):
         app.include_router(module.router)
     return app

@@ -13,7 +13,7 @@ from roundtable.audit.disclosures import DisclosureLog
 from roundtable.audit.note import load_signing_key
 from roundtable.audit.service import Audit
 from roundtable.auditing import Trail, open_views
-from roundtable.commands import Commands, finish_erasures
+from roundtable.commands import Commands, finish_erasures, finish_signal_keys
 from roundtable.context import Context, RoundTableApplication
 from roundtable.paths import Paths, event_store_env, resolve_paths
 from roundtable.reads import Reads
@@ -46,6 +46,7 @@ def build(
                   keys=keys, clock=clock)
     disclosures = DisclosureLog(paths.audit, clock)
     finish_erasures(ctx)
+    finish_signal_keys(ctx)
     trail = Trail(app, store, catchup, disclosures, signer)
     services = Services(ctx=ctx, commands=Commands(ctx), reads=Reads(ctx, disclosures),
                         audit=Audit(ctx, trail))
