@@ -8,7 +8,18 @@ from api import docs, errors, ops
 from api.deps import Services
 from api.freshness import Freshness
 from api.limits import BodySizeLimit
-from api.routes import actions, audit, cases, contributions, directory, meetings, privacy
+from api.routes import (
+    actions,
+    audit,
+    cases,
+    contributions,
+    directory,
+    meetings,
+    notices,
+    privacy,
+    requests,
+    signals,
+)
 from api.web.app import install as install_web_page
 
 
@@ -28,7 +39,8 @@ def create_app(services: Services, *, metrics: bool = False) -> FastAPI:
     app.add_middleware(BodySizeLimit)
     errors.install(app)
     docs.install(app)
-    for module in (directory, cases, contributions, meetings, privacy, audit, actions):
+    for module in (directory, cases, contributions, meetings, privacy, audit, actions, signals,
+                   requests, notices):
         app.include_router(module.router)
     install_web_page(app)  # the web page: /, /login, /cases..., /static
     ops.install(app, metrics=metrics)  # last: its request log wraps every middleware

@@ -106,3 +106,4 @@ class ActionCreate(Body):
 class SettingsIn(Body):
     retention_days_after_close: int = Field(ge=0, le=3650)
     review_interval_days: int = Field(ge=1, le=3650)
+    signal_retention_days: int | None = Field(default=None, ge=0, le=3650)

@@ -13,7 +13,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.actions_rules import ACTIVE, cannot_ground
-from domain.errors import ConflictError, InvalidError, NotFoundError
+from domain.errors import ConflictError, InvalidError, NotFoundError, NotPermittedError
 
 Actor = UUID | None
 
@@ -66,6 +66,15 @@ class RoundTable(Aggregate):
     ) -> None:
         self.retention_days_after_close = retention_days_after_close
         self.review_interval_days = review_interval_days
+
+    class SignalRetentionChanged(Aggregate.Event):
+        signal_retention_days: int
+        actor: Actor
+
+    @event(SignalRetentionChanged)
+    def change_signal_retention(self, signal_retention_days: int, actor: Actor) -> None:
+        """Days a declined or referred signal is kept before it is erased (default 90)."""
+        self.signal_retention_days = signal_retention_days
 
 
 class Organisation(Aggregate):
@@ -451,6 +460,23 @@ class Case(Aggregate):
     class Erased(Aggregate.Event):
         actor: Actor
 
+    class RequestAsked(Aggregate.Event):
+        request_id: UUID
+        from_organisation_id: UUID
+        to_organisation_id: UUID
+        question: str
+        actor: Actor
+
+    class RequestAnswered(Aggregate.Event):
+        request_id: UUID
+        contribution_id: UUID
+        actor: Actor
+
+    class RequestDeclined(Aggregate.Event):
+        request_id: UUID
+        reason: str
+        actor: Actor
+
     # v2: the case knows its kind (snapshots taken before kinds existed are person cases) and
     # its actions' statuses (v1 snapshots held `completed: {action: bool}`).
     class_version = 2
@@ -805,3 +831,77 @@ class Case(Aggregate):
     @event(Erased)
     def _erased(self, actor: Actor) -> None:
         self.status = "erased"
+
+    # --- information requests: one organisation of the case table asks another
+
+    def _requests(self) -> dict[str, dict[str, str]]:
+        """request -> {"to": organisation, "status": open|answered|declined} (JSON-native, for
+        snapshots; a snapshot taken before requests existed has none)."""
+        found: dict[str, dict[str, str]] = self.__dict__.setdefault("requests", {})
+        return found
+
+    def ask(
+        self,
+        request_id: UUID,
+        from_organisation_id: UUID,
+        to_organisation_id: UUID,
+        question: str,
+        by_chair: bool,
+        actor: Actor,
+    ) -> None:
+        self.check_writable()
+        if not by_chair and from_organisation_id not in self.table:
+            raise NotFoundError("no such case")  # the asker's organisation left the table
+        if to_organisation_id not in self.table:
+            raise InvalidError("to_organisation_id", "not on the case table")
+        if to_organisation_id == from_organisation_id:
+            raise InvalidError("to_organisation_id", "ask an organisation other than your own")
+        self._asked(request_id, from_organisation_id, to_organisation_id, question, actor)
+
+    @event(RequestAsked)
+    def _asked(
+        self,
+        request_id: UUID,
+        from_organisation_id: UUID,
+        to_organisation_id: UUID,
+        question: str,
+        actor: Actor,
+    ) -> None:
+        self._requests()[str(request_id)] = {"to": str(to_organisation_id), "status": "open"}
+
+    def check_answerable(self, request_id: UUID, organisation_id: UUID) -> None:
+        request = self._requests().get(str(request_id))
+        if request is None:
+            raise NotFoundError("no such request")
+        if request["to"] != str(organisation_id):
+            raise NotPermittedError("only the asked organisation answers a request")
+        if organisation_id not in self.table:
+            raise NotFoundError("no such request")  # it left the table: it sees the case no more
+        if request["status"] != "open":
+            raise ConflictError(f"the request was already {request['status']}")
+        self.check_writable()
+
+    def answer_request(
+        self, request_id: UUID, organisation_id: UUID, contribution_id: UUID, actor: Actor
+    ) -> None:
+        """Answered with a contribution of this case (its owner is checked by the service:
+        ownership never changes)."""
+        self.check_answerable(request_id, organisation_id)
+        if self.withdrawn.get(str(contribution_id)) is not False:
+            raise InvalidError("contribution_id", "not a contribution of your organisation on "
+                               "this case")
+        self._request_answered(request_id, contribution_id, actor)
+
+    @event(RequestAnswered)
+    def _request_answered(self, request_id: UUID, contribution_id: UUID, actor: Actor) -> None:
+        self._requests()[str(request_id)]["status"] = "answered"
+
+    def decline_request(
+        self, request_id: UUID, organisation_id: UUID, reason: str, actor: Actor
+    ) -> None:
+        self.check_answerable(request_id, organisation_id)
+        self._request_declined(request_id, reason, actor)
+
+    @event(RequestDeclined)
+    def _request_declined(self, request_id: UUID, reason: str, actor: Actor) -> None:
+        self._requests()[str(request_id)]["status"] = "declined"

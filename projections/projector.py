@@ -17,7 +17,10 @@ from projections.views.base import ProjectionBase
 from projections.views.cases import CaseProjection
 from projections.views.contributions import ContributionProjection
 from projections.views.meetings import MeetingProjection
+from projections.views.notices import NoticeProjection
 from projections.views.people import PeopleProjection
+from projections.views.requests import RequestProjection
+from projections.views.signals import SignalProjection
 
 
 class Projector(
@@ -26,6 +29,9 @@ class Projector(
     ContributionProjection,
     ActionProjection,
     MeetingProjection,
+    SignalProjection,
+    RequestProjection,
+    NoticeProjection,
 ):
     def apply(self, event: Any) -> None:
         for handler in HANDLERS.get(type(event), ()):

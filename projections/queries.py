@@ -29,6 +29,7 @@ from projections.query_base import (
     _scope,
     _us,
 )
+from projections.signals_queries import SignalQueries
 
 
 class CoreQueries(QueryBase):
@@ -202,5 +203,5 @@ def _str(value: object | None) -> str | None:
     return str(value) if value is not None else None
 
 
-class Queries(CoreQueries, CaseQueries, MeetingQueries, ActionQueries):
+class Queries(CoreQueries, CaseQueries, MeetingQueries, ActionQueries, SignalQueries):
     """Every query of the read models; a capability's queries are a module and one line here."""

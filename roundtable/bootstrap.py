@@ -15,7 +15,7 @@ from roundtable.audit.disclosures import DisclosureLog
 from roundtable.audit.note import load_signing_key
 from roundtable.audit.service import Audit
 from roundtable.auditing import Trail, open_views
-from roundtable.commands import Commands, finish_erasures
+from roundtable.commands import Commands, finish_erasures, finish_signal_keys
 from roundtable.context import Context, RoundTableApplication
 from roundtable.credentials import CredentialStore
 from roundtable.paths import Paths, event_store_env, keep_files_private, resolve_paths
@@ -56,6 +56,7 @@ def build(
                   keys=keys, credentials=credentials, clock=clock)
     disclosures = DisclosureLog(paths.audit, clock)
     finish_erasures(ctx)
+    finish_signal_keys(ctx)
     trail = Trail(app, store, catchup, disclosures, signer)
     sessions = SessionStore(paths.data / "sessions.sqlite", clock)  # the web page's
     services = Services(ctx=ctx, commands=Commands(ctx), reads=Reads(ctx, disclosures),

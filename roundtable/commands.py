@@ -12,8 +12,11 @@ from roundtable.write.base import Created, require_chair
 from roundtable.write.cases import CaseCommands
 from roundtable.write.contributions import ContributionCommands, parse_rule, sent_lists
 from roundtable.write.meetings import MeetingCommands
+from roundtable.write.notices import NoticeCommands
 from roundtable.write.people import PeopleCommands
 from roundtable.write.privacy import PrivacyCommands, finish_erasures
+from roundtable.write.requests import RequestCommands
+from roundtable.write.signals import SignalCommands, finish_signal_keys
 
 
 class Commands(
@@ -23,9 +26,12 @@ class Commands(
     ContributionCommands,
     ActionCommands,
     PrivacyCommands,
+    SignalCommands,
+    RequestCommands,
+    NoticeCommands,
 ):
     """Every command of the service."""
 
 
-__all__ = ["Commands", "Created", "finish_erasures", "parse_rule", "require_chair",
-           "sent_lists"]
+__all__ = ["Commands", "Created", "finish_erasures", "finish_signal_keys", "parse_rule",
+           "require_chair", "sent_lists"]

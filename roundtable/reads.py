@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from roundtable.read.base import DisclosureRecorder, Json
 from roundtable.read.meetings import MeetingReads
+from roundtable.read.notices import NoticeReads
 from roundtable.read.people import PeopleReads, organisation_json, person_json
 from roundtable.read.privacy import PrivacyReads
+from roundtable.read.requests import RequestReads
+from roundtable.read.signals import SignalReads
 
 
-class Reads(PeopleReads, PrivacyReads, MeetingReads):
+class Reads(PeopleReads, PrivacyReads, MeetingReads, SignalReads, RequestReads, NoticeReads):
     """Every read of the service."""
 
 

@@ -1,4 +1,5 @@
-"""Retention: erase closed cases whose retention period has passed (run from cron)."""
+"""Retention: erase closed cases whose retention period has passed, and declined or referred
+signals past `signal_retention_days` (run from cron)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.errors import ConflictError
-from roundtable.commands import Commands
+from roundtable.commands import Commands, finish_signal_keys
 from roundtable.context import Context
 
 
@@ -37,4 +38,30 @@ def run_retention(ctx: Context, commands: Commands, *, dry_run: bool,
                 lines.append(f"already erased {label}")
                 continue
             lines.append(f"erased {label}")
+    return lines + run_signal_retention(ctx, commands, dry_run=dry_run)
+
+
+def signals_due_for_erasure(ctx: Context) -> list[dict[str, Any]]:
+    ctx.catchup.catch_up()
+    cutoff = ctx.clock().date() - timedelta(days=ctx.queries.signal_retention_days())
+    return ctx.queries.signals_triaged_before(cutoff.isoformat())
+
+
+def run_signal_retention(ctx: Context, commands: Commands, *, dry_run: bool) -> list[str]:
+    """Erase (or, dry, list) the declined and referred signals past their retention, and
+    destroy any signal key a crash left behind."""
+    lines = []
+    for row in signals_due_for_erasure(ctx):
+        label = f"signal {row['id']} ({row['status']} {row['triaged_on']})"
+        if dry_run:
+            lines.append(f"would erase {label}")
+            continue
+        try:
+            commands.erase_signal(UUID(row["id"]), None)
+        except ConflictError:  # an overlapping run erased it meanwhile
+            lines.append(f"already erased {label}")
+            continue
+        lines.append(f"erased {label}")
+    if not dry_run:
+        lines += [f"destroyed the leftover key of signal {s}" for s in finish_signal_keys(ctx)]
     return lines

@@ -41,9 +41,10 @@ def settings(svc: ServicesDep, caller: CallerDep) -> dict[str, Any]:
 def change_settings(body: SettingsIn, svc: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     """Change the retention and review settings (chair)."""
     position = svc.commands.change_settings(
-        caller, body.retention_days_after_close, body.review_interval_days
+        caller, body.retention_days_after_close, body.review_interval_days,
+        body.signal_retention_days,
     )
-    return {**body.model_dump(), "position": position}
+    return {**svc.reads.settings(caller), "position": position}
 
 
 @router.get("/reviews", dependencies=[Fresh], responses=WAITS)

@@ -51,7 +51,8 @@ class PrivacyReads(CaseReads, ContributionReads, ActionReads):
         row = self.ctx.queries.round_table()
         assert row is not None
         return {"retention_days_after_close": row["retention_days"],
-                "review_interval_days": row["review_days"]}
+                "review_interval_days": row["review_days"],
+                "signal_retention_days": self.ctx.queries.signal_retention_days()}
 
     def reviews(self, caller: Caller) -> list[Json]:
         """Open cases due for review: the interval has passed since they were opened or last

@@ -35,13 +35,16 @@ class PrivacyCommands(WritePath):
         return position
 
     def change_settings(
-        self, caller: Caller, retention_days_after_close: int, review_interval_days: int
+        self, caller: Caller, retention_days_after_close: int, review_interval_days: int,
+        signal_retention_days: int | None = None,
     ) -> Position:
         require_chair(caller)
 
         def attempt() -> Position:
             table: RoundTable = self.ctx.get(self.ctx.round_table_id(), RoundTable)
             table.change_settings(retention_days_after_close, review_interval_days, caller.id)
+            if signal_retention_days is not None:
+                table.change_signal_retention(signal_retention_days, caller.id)
             return self.ctx.save(table)
 
         return self.ctx.retrying(attempt)

@@ -25,6 +25,10 @@ TEXTS = {
     "withdrawn": "Secret-withdrawn-text",
 }
 ACTION_TEXT = "Secret-action-description"
+SIGNAL_TEXT = "Secret-signal-concern"
+QUESTION_TEXT = "Secret-request-question"
+# What nobody outside the case and the raising organisation may learn.
+OUTSIDE = {SUBJECT, ACTION_TEXT, SIGNAL_TEXT, "Signal Subject", QUESTION_TEXT, *TEXTS.values()}
 
 
 @dataclass
@@ -34,6 +38,8 @@ class Scene:
     meeting_id: str
     ids: dict[str, str]
     action_id: str
+    signal_id: str
+    request_id: str
 
 
 def _scene(world: World) -> Scene:
@@ -56,7 +62,11 @@ def _scene(world: World) -> Scene:
     minted = world.ok(world.post("/v1/people", world.chair, {
         "name": "Minted", "organisation_id": world.police, "role": "member"}), 201)
     pending = Person(minted["id"], minted["token"], world.police)
-    return Scene(world, pending, meeting_id, ids, action["id"])
+    signal = world.ok(world.post("/v1/signals", world.officer, {
+        "subject": {"name": "Signal Subject"}, "concern": SIGNAL_TEXT}), 201)
+    request = world.ok(world.post(f"/v1/cases/{world.case_id}/requests", world.teacher, {
+        "to_organisation_id": world.police, "question": QUESTION_TEXT}), 201)
+    return Scene(world, pending, meeting_id, ids, action["id"], signal["id"], request["id"])
 
 
 def _parameters(scene: Scene) -> dict[str, list[str]]:
@@ -69,6 +79,8 @@ def _parameters(scene: Scene) -> dict[str, list[str]]:
         "action_id": [scene.action_id],
         "organisation_id": [w.police],
         "index": [str(i) for i in range(head(w.table))],
+        "signal_id": [scene.signal_id],
+        "request_id": [scene.request_id],
     }
 
 
@@ -150,29 +162,30 @@ def _check(scene: Scene, who: Person, forbidden: set[str], sees_owner: bool) -> 
 
 def test_a_member_of_another_organisation_learns_nothing_of_the_case(world: World) -> None:
     scene = _scene(world)
-    _check(scene, world.youth_worker, {SUBJECT, ACTION_TEXT, *TEXTS.values()}, False)
+    _check(scene, world.youth_worker, OUTSIDE, False)
 
 
 def test_a_pending_person_learns_nothing_of_the_case(world: World) -> None:
     scene = _scene(world)
-    _check(scene, scene.pending, {SUBJECT, ACTION_TEXT, *TEXTS.values()}, False)
+    _check(scene, scene.pending, OUTSIDE, False)
 
 
 def test_an_auditor_sees_metadata_without_text_subject_or_source(world: World) -> None:
     scene = _scene(world)
-    _check(scene, world.auditor, {SUBJECT, ACTION_TEXT, *TEXTS.values()}, False)
+    _check(scene, world.auditor, OUTSIDE, False)
 
 
 def test_a_policy_person_sees_no_person_text_or_source(world: World) -> None:
     scene = _scene(world)
-    _check(scene, world.policy, {SUBJECT, ACTION_TEXT, *TEXTS.values()}, False)
+    _check(scene, world.policy, OUTSIDE, False)
 
 
 def test_a_member_on_the_case_table_sees_neither_the_narrowed_nor_the_source(
     world: World,
 ) -> None:
     scene = _scene(world)
-    _check(scene, world.teacher, {TEXTS["narrowed"], TEXTS["withdrawn"]}, False)
+    _check(scene, world.teacher, {TEXTS["narrowed"], TEXTS["withdrawn"], SIGNAL_TEXT,
+                                  "Signal Subject"}, False)
 
 
 def test_the_chair_sees_neither_red_it_was_not_present_for_nor_the_narrowed(

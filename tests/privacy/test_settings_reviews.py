@@ -21,7 +21,8 @@ def test_settings_default_to_a_year_and_only_valid_changes_by_a_chair_are_kept(
     table: Table,
 ) -> None:
     assert get(table, "/v1/settings") == {"retention_days_after_close": 365,
-                                          "review_interval_days": 365}
+                                          "review_interval_days": 365,
+                                          "signal_retention_days": 90}
     for field in ("retention_days_after_close", "review_interval_days"):
         body = {"retention_days_after_close": 30, "review_interval_days": 60, field: -1}
         response = put_settings(table, body)
@@ -35,13 +36,15 @@ def test_settings_default_to_a_year_and_only_valid_changes_by_a_chair_are_kept(
         assert table.client.get("/v1/settings", headers=table.headers(token)).status_code == 403
         assert table.client.get("/v1/reviews", headers=table.headers(token)).status_code == 403
     assert get(table, "/v1/settings") == {"retention_days_after_close": 365,
-                                          "review_interval_days": 365}
+                                          "review_interval_days": 365,
+                                          "signal_retention_days": 90}
 
     response = put_settings(table, {"retention_days_after_close": 0, "review_interval_days": 30})
     assert response.status_code == 200, response.text
     assert response.json()["position"] > 0
     assert get(table, "/v1/settings") == {"retention_days_after_close": 0,
-                                          "review_interval_days": 30}
+                                          "review_interval_days": 30,
+                                          "signal_retention_days": 90}
 
 
 def test_open_cases_are_due_for_review_once_the_interval_has_passed_oldest_first(

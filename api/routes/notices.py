@@ -1,0 +1,25 @@
+"""Table-level notices from the chair (next meeting, a training, a new partner)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from api.deps import CallerDep, Fresh, ServicesDep
+from api.schemas_signals import NoticeCreate
+
+router = APIRouter(prefix="/v1", tags=["notices"])
+
+
+@router.post("/notices", status_code=201)
+def post_notice(body: NoticeCreate, svc: ServicesDep, caller: CallerDep) -> dict[str, Any]:
+    """Post a GREEN or CLEAR notice to the whole table, about no case (chair)."""
+    created = svc.commands.post_notice(caller, body.text, body.tlp)
+    return {"id": str(created.id), "position": created.position}
+
+
+@router.get("/notices", dependencies=[Fresh])
+def notices(svc: ServicesDep, caller: CallerDep) -> list[dict[str, Any]]:
+    """The table's notices, newest first (chairs and members)."""
+    return svc.reads.notices(caller)
