@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from api import errors
 from api.deps import Services
-from api.routes import audit, cases, contributions, directory, meetings, privacy
+from api.routes import audit, cases, contributions, directory, feedback, meetings, privacy, report
 from api.web.app import install as install_web_page
 
 
@@ -19,7 +19,7 @@ def create_app(services: Services) -> FastAPI:
     )
     app.state.services = services
     errors.install(app)
-    for module in (directory, cases, contributions, meetings, privacy, audit):
+    for module in (directory, cases, contributions, meetings, privacy, audit, feedback, report):
         app.include_router(module.router)
     install_web_page(app)  # the web page: /, /login, /cases..., /static
     return app

@@ -3,6 +3,8 @@
 One module per capability under `projections/views/`; this class gathers their handlers
 (`@handles`) and dispatches each event to its handler, inside the caller's transaction. A new
 capability is a new module and one line here. Events no read model needs change nothing.
+Several modules may handle one event (a figure counts what another view shows): they run in the
+order of `Projector`'s bases, so a later module reads what an earlier one just wrote.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from projections.views.actions import ActionProjection
 from projections.views.base import ProjectionBase
 from projections.views.cases import CaseProjection
 from projections.views.contributions import ContributionProjection
+from projections.views.feedback import FeedbackProjection
 from projections.views.meetings import MeetingProjection
 from projections.views.people import PeopleProjection
+from projections.views.report import ReportProjection
 
 
 class Projector(
@@ -24,19 +28,20 @@ class Projector(
     ContributionProjection,
     ActionProjection,
     MeetingProjection,
+    FeedbackProjection,
+    ReportProjection,
 ):
     def apply(self, event: Any) -> None:
-        handler = HANDLERS.get(type(event))
-        if handler is not None:
+        for handler in HANDLERS.get(type(event), ()):
             handler(self, event)
 
 
-def _handlers() -> dict[type[Any], Callable[[Any, Any], None]]:
-    found: dict[type[Any], Callable[[Any, Any], None]] = {}
-    for cls in reversed(Projector.__mro__):
+def _handlers() -> dict[type[Any], list[Callable[[Any, Any], None]]]:
+    found: dict[type[Any], list[Callable[[Any, Any], None]]] = {}
+    for cls in Projector.__mro__:  # its bases in the order listed
         for attribute in vars(cls).values():
             for event_type in getattr(attribute, "_handles", ()):
-                found[event_type] = attribute
+                found.setdefault(event_type, []).append(attribute)
     return found
 
 

@@ -15,6 +15,7 @@ from uuid import UUID
 from domain.ids import ContributionId
 from domain.rules import Decision, PersonFacts, Role, decide
 from projections import facts
+from projections.feedback_queries import FeedbackQueries
 from projections.query_base import (
     _CASE_VISIBLE,
     _CONTRIBUTION_COLUMNS,
@@ -26,6 +27,7 @@ from projections.query_base import (
     _scope,
     _us,
 )
+from projections.report_queries import ReportQueries
 
 
 class CoreQueries(QueryBase):
@@ -241,5 +243,5 @@ def _str(value: object | None) -> str | None:
     return str(value) if value is not None else None
 
 
-class Queries(CoreQueries):
+class Queries(CoreQueries, FeedbackQueries, ReportQueries):
     """Every query of the read models; a capability's queries are a module and one line here."""

@@ -11,6 +11,7 @@ from roundtable.write.actions import ActionCommands
 from roundtable.write.base import Created, require_chair
 from roundtable.write.cases import CaseCommands
 from roundtable.write.contributions import ContributionCommands, parse_rule, sent_lists
+from roundtable.write.feedback import FeedbackCommands
 from roundtable.write.meetings import MeetingCommands
 from roundtable.write.people import PeopleCommands
 from roundtable.write.privacy import PrivacyCommands, finish_erasures
@@ -23,6 +24,7 @@ class Commands(
     ContributionCommands,
     ActionCommands,
     PrivacyCommands,
+    FeedbackCommands,
 ):
     """Every command of the service."""
 

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from domain.errors import NotFoundError, NotPermittedError
 from domain.rules import Role
+from projections.query_base import Row
 from roundtable.context import Caller
 from roundtable.read.actions import ActionReads
 from roundtable.read.base import Json
@@ -53,14 +54,20 @@ class PrivacyReads(CaseReads, ContributionReads, ActionReads):
         on the agenda of a meeting held, oldest first."""
         interval = self.settings(caller)["review_interval_days"]
         today = self.ctx.clock().date()
-        due = []
         rows = self.ctx.queries.open_cases_last_reviewed(today.isoformat())
-        reviewed = sorted(((max(r["opened_on"], r["last_met_on"] or ""), r) for r in rows),
-                          key=lambda pair: pair[0])
-        for last_reviewed_on, row in reviewed:
-            due_on = date.fromisoformat(last_reviewed_on) + timedelta(days=interval)
-            if due_on <= today:
-                due.append({**self._case_json(row, with_table=False),
-                            "last_reviewed_on": last_reviewed_on,
-                            "due_on": due_on.isoformat()})
-        return due
+        return [{**self._case_json(row, with_table=False), "last_reviewed_on": last_reviewed_on,
+                 "due_on": due_on.isoformat()}
+                for row, last_reviewed_on, due_on in due_for_review(rows, interval, today)]
+
+
+def due_for_review(rows: list[Row], interval: int, today: date) -> list[tuple[Row, str, date]]:
+    """The open cases (`open_cases_last_reviewed`) due for review today, oldest first: (case,
+    last reviewed on, due on); reviewed = opened, or on the agenda of a meeting held."""
+    reviewed = sorted(((max(r["opened_on"], r["last_met_on"] or ""), r) for r in rows),
+                      key=lambda pair: pair[0])
+    due = []
+    for last_reviewed_on, row in reviewed:
+        due_on = date.fromisoformat(last_reviewed_on) + timedelta(days=interval)
+        if due_on <= today:
+            due.append((row, last_reviewed_on, due_on))
+    return due
