@@ -109,9 +109,9 @@ def _consents(sheet: dict[str, Any], body: ParagraphStyle) -> Flowable:
         ])
     for waiting in sheet["awaiting"]:
         rows.append([Paragraph(_text(waiting["name"] or waiting["id"]), body),
-                     Paragraph("not yet answered", body), Paragraph("", body),
+                     Paragraph("no answer yet", body), Paragraph("", body),
                      Paragraph("", body)])
-    return _grid(rows, (50 * mm, 30 * mm, 30 * mm, 60 * mm), header=True)
+    return _grid(rows, (50 * mm, 30 * mm, 35 * mm, 55 * mm), header=True)
 
 
 def _grid(rows: Sequence[Sequence[Flowable]], widths: tuple[float, ...],
