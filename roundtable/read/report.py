@@ -20,32 +20,30 @@ from roundtable.read.privacy import due_for_review
 
 @runtime_checkable
 class DisclosureCounts(Protocol):
-    def counts_by_person(self, since: str | None, until: str) -> dict[str, int]: ...
+    def counts_by_person(self, since: str | None, until: str | None) -> dict[str, int]: ...
 
 
 class ReportReads(ReadPath):
     def audit_report(self, caller: Caller, since: date | None, until: date | None) -> Json:
-        """Figures for the days from `since` (default: the beginning) to `until` (default:
-        today), inclusive; the reviews overdue are those of today."""
+        """Figures for the days from `since` to `until`, inclusive (either left out: no bound);
+        the reviews overdue are those of today."""
         if caller.role not in (Role.AUDITOR, Role.CHAIR) or not caller.facts.confirmed:
             raise NotPermittedError("only auditors and chairs read the audit report")
-        today = self.ctx.clock().date()
-        until = until or today
-        if since is not None and since > until:
+        if since is not None and until is not None and since > until:
             raise InvalidError(("query", "from"), "must not be after `to`")
-        start = since.isoformat() if since else None
-        counts = self.ctx.queries.report_counts(start, until.isoformat())
+        start, end = (day.isoformat() if day else None for day in (since, until))
+        counts = self.ctx.queries.report_counts(start, end)
         return {
             "from": start,
-            "to": until.isoformat(),
-            "reviews_overdue": self._reviews_overdue(today),
+            "to": end,
+            "reviews_overdue": self._reviews_overdue(self.ctx.clock().date()),
             "red_contributions": counts.get(report.RED, 0),
             "withdrawals": counts.get(report.WITHDRAWAL, 0),
             "erasures": {"on_time": counts.get(report.ERASURE_ON_TIME, 0),
                          "late": counts.get(report.ERASURE_LATE, 0)},
             "feedback_released": counts.get(report.FEEDBACK_RELEASED, 0),
             "feedback_refused": counts.get(report.FEEDBACK_REFUSED, 0),
-            "disclosures_by_organisation": self._disclosures(start, until.isoformat()),
+            "disclosures_by_organisation": self._disclosures(start, end),
         }
 
     def _reviews_overdue(self, today: date) -> list[Json]:
@@ -57,7 +55,7 @@ class ReportReads(ReadPath):
                 for _, _, due_on in due_for_review(rows, table["review_days"], today)]
         return [{"days_overdue": n} for n in sorted(days, reverse=True)]
 
-    def _disclosures(self, since: str | None, until: str) -> dict[str, int]:
+    def _disclosures(self, since: str | None, until: str | None) -> dict[str, int]:
         """Answers that showed personal data, by the organisation of who was shown (every
         organisation, 0 included)."""
         if not isinstance(self.disclosures, DisclosureCounts):
