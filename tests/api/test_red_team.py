@@ -25,6 +25,7 @@ TEXTS = {
     "withdrawn": "Secret-withdrawn-text",
 }
 ACTION_TEXT = "Secret-action-description"
+FEEDBACK_TEXT = "Secret-feedback-sheet"
 
 
 @dataclass
@@ -34,6 +35,7 @@ class Scene:
     meeting_id: str
     ids: dict[str, str]
     action_id: str
+    feedback_id: str
 
 
 def _scene(world: World) -> Scene:
@@ -56,7 +58,9 @@ def _scene(world: World) -> Scene:
     minted = world.ok(world.post("/v1/people", world.chair, {
         "name": "Minted", "organisation_id": world.police, "role": "member"}), 201)
     pending = Person(minted["id"], minted["token"], world.police)
-    return Scene(world, pending, meeting_id, ids, action["id"])
+    feedback = world.ok(world.post(f"/v1/cases/{world.case_id}/feedback", world.chair, {
+        "to_organisation_id": world.police, "text": FEEDBACK_TEXT}), 201)  # not released
+    return Scene(world, pending, meeting_id, ids, action["id"], feedback["id"])
 
 
 def _parameters(scene: Scene) -> dict[str, list[str]]:
@@ -67,6 +71,7 @@ def _parameters(scene: Scene) -> dict[str, list[str]]:
         "meeting_id": [scene.meeting_id],
         "person_id": [w.officer.id, w.teacher.id],
         "action_id": [scene.action_id],
+        "feedback_id": [scene.feedback_id],
         "organisation_id": [w.police],
         "index": [str(i) for i in range(head(w.table))],
     }
@@ -150,22 +155,23 @@ def _check(scene: Scene, who: Person, forbidden: set[str], sees_owner: bool) -> 
 
 def test_a_member_of_another_organisation_learns_nothing_of_the_case(world: World) -> None:
     scene = _scene(world)
-    _check(scene, world.youth_worker, {SUBJECT, ACTION_TEXT, *TEXTS.values()}, False)
+    _check(scene, world.youth_worker, {SUBJECT, ACTION_TEXT, FEEDBACK_TEXT, *TEXTS.values()},
+           False)
 
 
 def test_a_pending_person_learns_nothing_of_the_case(world: World) -> None:
     scene = _scene(world)
-    _check(scene, scene.pending, {SUBJECT, ACTION_TEXT, *TEXTS.values()}, False)
+    _check(scene, scene.pending, {SUBJECT, ACTION_TEXT, FEEDBACK_TEXT, *TEXTS.values()}, False)
 
 
 def test_an_auditor_sees_metadata_without_text_subject_or_source(world: World) -> None:
     scene = _scene(world)
-    _check(scene, world.auditor, {SUBJECT, ACTION_TEXT, *TEXTS.values()}, False)
+    _check(scene, world.auditor, {SUBJECT, ACTION_TEXT, FEEDBACK_TEXT, *TEXTS.values()}, False)
 
 
 def test_a_policy_person_sees_no_person_text_or_source(world: World) -> None:
     scene = _scene(world)
-    _check(scene, world.policy, {SUBJECT, ACTION_TEXT, *TEXTS.values()}, False)
+    _check(scene, world.policy, {SUBJECT, ACTION_TEXT, FEEDBACK_TEXT, *TEXTS.values()}, False)
 
 
 def test_a_member_on_the_case_table_sees_neither_the_narrowed_nor_the_source(
@@ -180,3 +186,10 @@ def test_the_chair_sees_neither_red_it_was_not_present_for_nor_the_narrowed(
 ) -> None:
     scene = _scene(world)
     _check(scene, world.chair, {TEXTS["red"], TEXTS["narrowed"], TEXTS["withdrawn"]}, True)
+
+
+def test_the_addressee_of_a_feedback_sheet_reads_no_text_before_its_release(
+    world: World,
+) -> None:
+    scene = _scene(world)
+    _check(scene, world.colleague, {TEXTS["red"], TEXTS["withdrawn"], FEEDBACK_TEXT}, True)
