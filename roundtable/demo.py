@@ -23,7 +23,7 @@ from roundtable.setup import Founding, initialise
 
 TOWN = "Zennebeek"
 FOUNDING = Founding(f"{TOWN} partners' round table", "Katrien Willems",
-                    f"City of {TOWN}, prevention service", "prevention")
+                    f"City of {TOWN}, prevention service", "local authority")
 
 # key: (name, sector, kind, professional secrecy)
 ORGANISATIONS: dict[str, tuple[str, str, str, bool]] = {
@@ -34,7 +34,7 @@ ORGANISATIONS: dict[str, tuple[str, str, str, bool]] = {
     "cgg": ("CGG Zennedal (mental health centre)", "mental health", "formal", True),
     "ocmw": (f"OCMW {TOWN} (social welfare office)", "social welfare", "formal", True),
     "yw": ("Jeugdhuis De Brug (youth work)", "youth work", "formal", False),
-    "mosque": ("Al-Nour mosque council", "faith community", "informal", False),
+    "mosque": ("Al-Nour mosque council", "community", "informal", False),
     "fc": (f"FC {TOWN} Sport (football club)", "sport", "informal", False),
 }
 

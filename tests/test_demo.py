@@ -150,6 +150,12 @@ def test_the_police_got_one_feedback_sheet_and_one_was_refused(demo: Demo) -> No
     assert demo.get(f"/v1/feedback/{released['id']}", police["token"])["text"]
 
 
+def test_every_livcr_sector_sits_at_the_demo_table_and_sport_beside_them(demo: Demo) -> None:
+    network = demo.get("/v1/network")
+    assert network["missing"] == []
+    assert [o["sector"] for o in network["other"]] == ["sport"]
+
+
 def test_the_handed_out_tokens_belong_to_the_chair_and_two_partners(demo: Demo) -> None:
     assert demo.get("/v1/me")["role"] == "chair"
     partners = demo.made["partners"]

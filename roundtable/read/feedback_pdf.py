@@ -99,7 +99,8 @@ def _story(sheet: dict[str, Any], table_name: str, reference: str, printed_on: d
 
 
 def _consents(sheet: dict[str, Any], body: ParagraphStyle) -> Flowable:
-    rows = [[Paragraph(_text(h), body) for h in ("Organisation", "Answer", "At", "Reason")]]
+    headers = ("Organisation", "Answer", "At (UTC)", "Reason")
+    rows = [[Paragraph(_text(h), body) for h in headers]]
     for answer in sheet["consents"]:
         rows.append([
             Paragraph(_text(answer["organisation"]["name"] or answer["organisation_id"]), body),
