@@ -127,6 +127,7 @@ def test_taking_the_last_missing_organisation_off_the_table_releases_the_sheet(
                          world.chair))
     found = sheet_of(world, sheet, world.chair)
     assert found["status"] == "released"
+    assert world.get(f"/v1/feedback/{sheet}", world.youth_worker).status_code == 404
     types = [e["type"] for e in world.ok(world.get("/v1/audit/events", world.auditor))["events"]]
     assert types[-2:] == ["Case.OrganisationLeft", "Case.FeedbackReleased"]
 
