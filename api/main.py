@@ -14,9 +14,11 @@ from api.routes import (
     cases,
     contributions,
     directory,
+    feedback,
     meetings,
     notices,
     privacy,
+    report,
     requests,
     signals,
 )
@@ -40,7 +42,7 @@ def create_app(services: Services, *, metrics: bool = False) -> FastAPI:
     errors.install(app)
     docs.install(app)
     for module in (directory, cases, contributions, meetings, privacy, audit, actions, signals,
-                   requests, notices):
+                   requests, notices, feedback, report):
         app.include_router(module.router)
     install_web_page(app)  # the web page: /, /login, /cases..., /static
     ops.install(app, metrics=metrics)  # last: its request log wraps every middleware

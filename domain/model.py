@@ -12,6 +12,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain import feedback_rules
 from domain.actions_rules import ACTIVE, cannot_ground
 from domain.errors import ConflictError, InvalidError, NotFoundError, NotPermittedError
 
@@ -477,6 +478,34 @@ class Case(Aggregate):
         reason: str
         actor: Actor
 
+    class FeedbackDrafted(Aggregate.Event):
+        """A feedback sheet for `to_organisation_id`; `text` sealed (`feedback:<id>`)."""
+
+        feedback_id: UUID
+        to_organisation_id: UUID
+        text: str
+        actor: Actor
+
+    class FeedbackConsented(Aggregate.Event):
+        feedback_id: UUID
+        organisation_id: UUID
+        actor: Actor
+
+    class FeedbackRefused(Aggregate.Event):
+        """`reason` sealed (`feedback-reason:<id>`: one refusal ends a sheet)."""
+
+        feedback_id: UUID
+        organisation_id: UUID
+        reason: str
+        actor: Actor
+
+    class FeedbackReleased(Aggregate.Event):
+        """Saved with the consent (or the departure from the case table) that completed
+        the set of consents."""
+
+        feedback_id: UUID
+        actor: Actor
+
     # v2: the case knows its kind (snapshots taken before kinds existed are person cases) and
     # its actions' statuses (v1 snapshots held `completed: {action: bool}`).
     class_version = 2
@@ -575,6 +604,7 @@ class Case(Aggregate):
         if organisation_id not in self.table:
             raise NotFoundError("the organisation is not on the case table")
         self._left(organisation_id, actor)
+        self._release_complete_sheets(actor)  # its consent is no longer needed
 
     @event(OrganisationLeft)
     def _left(self, organisation_id: UUID, actor: Actor) -> None:
@@ -905,3 +935,76 @@ class Case(Aggregate):
     @event(RequestDeclined)
     def _request_declined(self, request_id: UUID, reason: str, actor: Actor) -> None:
         self._requests()[str(request_id)]["status"] = "declined"
+
+    # --- feedback sheets (the rules: domain/feedback_rules.py)
+
+    def _sheets(self) -> dict[str, dict[str, Any]]:
+        """Sheet id -> {to, status, consents}: JSON-native, for snapshots (a snapshot taken
+        before sheets existed has none)."""
+        found: dict[str, dict[str, Any]] = self.__dict__.setdefault("sheets", {})
+        return found
+
+    def draft_feedback(
+        self, feedback_id: UUID, to_organisation_id: UUID, text: str, actor: Actor
+    ) -> None:
+        self.check_writable()
+        if to_organisation_id not in self.table:
+            raise InvalidError("to_organisation_id", "not on the case table")
+        if not feedback_rules.required_consents(self.table, to_organisation_id):
+            raise InvalidError("to_organisation_id",
+                               "no other organisation on the case table could consent")
+        self._feedback_drafted(feedback_id, to_organisation_id, text, actor)
+
+    @event(FeedbackDrafted)
+    def _feedback_drafted(
+        self, feedback_id: UUID, to_organisation_id: UUID, text: str, actor: Actor
+    ) -> None:
+        self._sheets()[str(feedback_id)] = {
+            "to": str(to_organisation_id), "status": feedback_rules.AWAITING, "consents": []}
+
+    def answer_feedback(
+        self, feedback_id: UUID, organisation_id: UUID, reason: str | None, actor: Actor
+    ) -> None:
+        """Consent (`reason` None) or refuse, for `organisation_id`, against the case table
+        as it is now."""
+        self.check_writable()
+        sheet = self._sheets().get(str(feedback_id))
+        if sheet is None:
+            raise NotFoundError("no such feedback sheet")
+        if str(organisation_id) == sheet["to"]:
+            raise NotPermittedError("the addressee has no say on its own feedback sheet")
+        if organisation_id not in self.table:
+            raise NotPermittedError("only organisations on the case table consent")
+        if sheet["status"] != feedback_rules.AWAITING:
+            raise ConflictError(f"the feedback sheet is {sheet['status']}")
+        if str(organisation_id) in sheet["consents"]:
+            raise ConflictError("this organisation has already consented")
+        if reason is not None:
+            self._feedback_refused(feedback_id, organisation_id, reason, actor)
+            return
+        self._feedback_consented(feedback_id, organisation_id, actor)
+        self._release_complete_sheets(actor)
+
+    @event(FeedbackConsented)
+    def _feedback_consented(self, feedback_id: UUID, organisation_id: UUID,
+                            actor: Actor) -> None:
+        self._sheets()[str(feedback_id)]["consents"].append(str(organisation_id))
+
+    @event(FeedbackRefused)
+    def _feedback_refused(self, feedback_id: UUID, organisation_id: UUID, reason: str,
+                          actor: Actor) -> None:
+        self._sheets()[str(feedback_id)]["status"] = feedback_rules.REFUSED
+
+    def _release_complete_sheets(self, actor: Actor) -> None:
+        """Release every awaiting sheet whose consents the case table, as it is now, has."""
+        table = [str(o) for o in self.table]
+        for feedback_id, sheet in self._sheets().items():
+            required = feedback_rules.required_consents(table, sheet["to"])
+            if sheet["status"] == feedback_rules.AWAITING and feedback_rules.status(
+                required, sheet["consents"], refused=False
+            ) == feedback_rules.RELEASED:
+                self._feedback_released(UUID(feedback_id), actor)
+
+    @event(FeedbackReleased)
+    def _feedback_released(self, feedback_id: UUID, actor: Actor) -> None:
+        self._sheets()[str(feedback_id)]["status"] = feedback_rules.RELEASED

@@ -16,9 +16,11 @@ from projections.views.actions import ActionProjection
 from projections.views.base import ProjectionBase
 from projections.views.cases import CaseProjection
 from projections.views.contributions import ContributionProjection
+from projections.views.feedback import FeedbackProjection
 from projections.views.meetings import MeetingProjection
 from projections.views.notices import NoticeProjection
 from projections.views.people import PeopleProjection
+from projections.views.report import ReportProjection
 from projections.views.requests import RequestProjection
 from projections.views.signals import SignalProjection
 
@@ -32,6 +34,8 @@ class Projector(
     SignalProjection,
     RequestProjection,
     NoticeProjection,
+    FeedbackProjection,
+    ReportProjection,
 ):
     def apply(self, event: Any) -> None:
         for handler in HANDLERS.get(type(event), ()):

@@ -17,6 +17,7 @@ from domain.rules import Decision, PersonFacts, decide
 from projections import facts
 from projections.actions_queries import ActionQueries
 from projections.case_queries import CaseQueries
+from projections.feedback_queries import FeedbackQueries
 from projections.meetings_queries import MeetingQueries
 from projections.query_base import (
     _CASE_VISIBLE,
@@ -29,6 +30,7 @@ from projections.query_base import (
     _scope,
     _us,
 )
+from projections.report_queries import ReportQueries
 from projections.signals_queries import SignalQueries
 
 
@@ -203,5 +205,6 @@ def _str(value: object | None) -> str | None:
     return str(value) if value is not None else None
 
 
-class Queries(CoreQueries, CaseQueries, MeetingQueries, ActionQueries, SignalQueries):
+class Queries(CoreQueries, CaseQueries, MeetingQueries, ActionQueries, SignalQueries,
+              FeedbackQueries, ReportQueries):
     """Every query of the read models; a capability's queries are a module and one line here."""

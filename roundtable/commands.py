@@ -11,6 +11,7 @@ from roundtable.write.actions import ActionCommands
 from roundtable.write.base import Created, require_chair
 from roundtable.write.cases import CaseCommands
 from roundtable.write.contributions import ContributionCommands, parse_rule, sent_lists
+from roundtable.write.feedback import FeedbackCommands
 from roundtable.write.meetings import MeetingCommands
 from roundtable.write.notices import NoticeCommands
 from roundtable.write.people import PeopleCommands
@@ -29,6 +30,7 @@ class Commands(
     SignalCommands,
     RequestCommands,
     NoticeCommands,
+    FeedbackCommands,
 ):
     """Every command of the service."""
 

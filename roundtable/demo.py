@@ -2,7 +2,8 @@
 
 Town, organisations, professionals and subjects (pseudonymous initials) are all invented. The
 tables below are applied through `Commands` in the order a round table works: partners, people,
-cases, meetings, contributions, a change of sharing, a withdrawal, actions. Only ids and tokens
+cases, meetings, contributions, a change of sharing, a withdrawal, actions, feedback sheets for
+the police (one released, one refused). Only ids and tokens
 differ between runs (dates count back from today).
 """
 
@@ -23,7 +24,7 @@ from roundtable.setup import Founding, initialise
 
 TOWN = "Zennebeek"
 FOUNDING = Founding(f"{TOWN} partners' round table", "Katrien Willems",
-                    f"City of {TOWN}, prevention service", "prevention")
+                    f"City of {TOWN}, prevention service", "local authority")
 
 # key: (name, sector, kind, professional secrecy)
 ORGANISATIONS: dict[str, tuple[str, str, str, bool]] = {
@@ -34,7 +35,7 @@ ORGANISATIONS: dict[str, tuple[str, str, str, bool]] = {
     "cgg": ("CGG Zennedal (mental health centre)", "mental health", "formal", True),
     "ocmw": (f"OCMW {TOWN} (social welfare office)", "social welfare", "formal", True),
     "yw": ("Jeugdhuis De Brug (youth work)", "youth work", "formal", False),
-    "mosque": ("Al-Nour mosque council", "faith community", "informal", False),
+    "mosque": ("Al-Nour mosque council", "community", "informal", False),
     "fc": (f"FC {TOWN} Sport (football club)", "sport", "informal", False),
 }
 
@@ -206,6 +207,19 @@ ACTIONS: list[tuple[str, str, str, int, list[str], str | None]] = [
      ["i_talk"], None),
 ]
 
+# (case, text for the police, answers in order: (person, None to consent or a reason to refuse))
+FEEDBACK: list[tuple[str, str, list[tuple[str, str | None]]]] = [
+    ("youssef", "The round table took up the signal. School, pupil guidance and youth work "
+     "follow Y. up together; no police step is asked at this stage. The chair keeps the "
+     "neighbourhood officer informed of any change.",
+     [("sja", None), ("clb", None), ("street", None)]),
+    ("kevin", "Partners work with K. through sport and job training; the neighbourhood "
+     "tensions are followed in the community dialogue. The chair will report back after the "
+     "next meeting.",
+     [("yw", None), ("fc", None), ("mosque", "The council cannot be seen to report on young "
+      "men of the Westwijk to the police; it would end the elders' access to them.")]),
+]
+
 
 @dataclass
 class _Demo:
@@ -238,7 +252,8 @@ def create_demo(paths: Paths, today: date | None = None,
         demo.orgs["prev"] = UUID(created["organisation_id"])
         demo.people["chair"] = _caller(demo.commands, UUID(created["person_id"]))
         demo.tokens["chair"] = created["token"]
-        for step in (_add_directory, _add_cases, _add_contributions, _add_actions):
+        for step in (_add_directory, _add_cases, _add_contributions, _add_actions,
+                     _add_feedback):
             step(demo)
             advance(1)
     finally:
@@ -303,6 +318,14 @@ def _add_actions(demo: _Demo) -> None:
             demo.today + timedelta(days=due), [demo.named[g] for g in grounds])
         if completer is not None:
             demo.commands.complete_action(demo.people[completer], action.id)
+
+
+def _add_feedback(demo: _Demo) -> None:
+    for case, text, answers in FEEDBACK:
+        sheet = demo.commands.draft_feedback(demo.chair, demo.cases[case], demo.orgs["police"],
+                                             text)
+        for person, reason in answers:
+            demo.commands.answer_feedback(demo.people[person], sheet.id, reason is None, reason)
 
 
 def _caller(commands: Commands, person_id: UUID) -> Caller:

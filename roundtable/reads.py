@@ -8,15 +8,19 @@ read through one object. A new capability is a new module and one line here.
 from __future__ import annotations
 
 from roundtable.read.base import DisclosureRecorder, Json
+from roundtable.read.feedback import FeedbackReads
 from roundtable.read.meetings import MeetingReads
+from roundtable.read.network import NetworkReads
 from roundtable.read.notices import NoticeReads
 from roundtable.read.people import PeopleReads, organisation_json, person_json
 from roundtable.read.privacy import PrivacyReads
+from roundtable.read.report import ReportReads
 from roundtable.read.requests import RequestReads
 from roundtable.read.signals import SignalReads
 
 
-class Reads(PeopleReads, PrivacyReads, MeetingReads, SignalReads, RequestReads, NoticeReads):
+class Reads(PeopleReads, PrivacyReads, MeetingReads, SignalReads, RequestReads, NoticeReads,
+            FeedbackReads, ReportReads, NetworkReads):
     """Every read of the service."""
 
 

@@ -141,6 +141,21 @@ def test_actions_are_based_on_contributions_and_some_are_completed(demo: Demo) -
     assert 0 < sum(a["completed"] for a in actions) < len(actions)
 
 
+def test_the_police_got_one_feedback_sheet_and_one_was_refused(demo: Demo) -> None:
+    sheets = [s for case in demo.get("/v1/cases")
+              for s in demo.get(f"/v1/cases/{case['id']}/feedback")]
+    assert sorted(s["status"] for s in sheets) == ["refused", "released"]
+    police = next(p for p in demo.made["partners"] if "police" in p["organisation"])
+    released = next(s for s in sheets if s["status"] == "released")
+    assert demo.get(f"/v1/feedback/{released['id']}", police["token"])["text"]
+
+
+def test_every_livcr_sector_sits_at_the_demo_table_and_sport_beside_them(demo: Demo) -> None:
+    network = demo.get("/v1/network")
+    assert network["missing"] == []
+    assert [o["sector"] for o in network["other"]] == ["sport"]
+
+
 def test_the_handed_out_tokens_belong_to_the_chair_and_two_partners(demo: Demo) -> None:
     assert demo.get("/v1/me")["role"] == "chair"
     partners = demo.made["partners"]

@@ -215,6 +215,16 @@ class DisclosureLog:
             rows = self._reader.execute(query + " ORDER BY seq", params).fetchall()
         return [_disclosure(r) for r in rows]
 
+    def counts_by_person(self, since: str | None, until: str | None) -> dict[str, int]:
+        """How many answers showed each person personal data between the days (inclusive;
+        None: no bound; reading the disclosure log itself shows none and is not counted)."""
+        with self._read_lock:
+            rows = self._reader.execute(
+                "SELECT person_id, COUNT(*) FROM disclosures WHERE substr(at, 1, 10)>=? "
+                "AND substr(at, 1, 10)<=? AND (kind IS NULL OR kind!='disclosures') "
+                "GROUP BY person_id", (since or "", until or "9999-12-31")).fetchall()
+        return {r[0]: int(r[1]) for r in rows}
+
     def close(self) -> None:
         self._reader.close()
         self._db.close()

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from domain.errors import NotFoundError, NotPermittedError
 from domain.rules import Role
+from projections.query_base import Row
 from roundtable.context import Caller
 from roundtable.read.actions import ActionReads
 from roundtable.read.base import Json
@@ -59,12 +60,21 @@ class PrivacyReads(CaseReads, ContributionReads, ActionReads):
         on the agenda of a meeting held, oldest first."""
         interval = self.settings(caller)["review_interval_days"]
         today = self.ctx.clock().date()
-        due = []
-        for row in self.ctx.queries.open_cases_last_reviewed(today.isoformat()):
-            due_on = date.fromisoformat(row["last_reviewed_on"]) + timedelta(days=interval)
-            if due_on <= today:
-                due.append({**self._case_json(row, with_table=False),
-                            "last_reviewed_on": row["last_reviewed_on"],
-                            "due_on": due_on.isoformat()})
+        rows = self.ctx.queries.open_cases_last_reviewed(today.isoformat())
+        due = [{**self._case_json(row, with_table=False), "last_reviewed_on": last_reviewed_on,
+                "due_on": due_on.isoformat()}
+               for row, last_reviewed_on, due_on in due_for_review(rows, interval, today)]
         self.disclose_subjects(caller, due, "GET /v1/reviews")
         return due
+
+
+def due_for_review(rows: list[Row], interval: int, today: date) -> list[tuple[Row, str, date]]:
+    """The open cases (`open_cases_last_reviewed`: oldest review first) due for review today:
+    (case, last reviewed on, due on); reviewed = opened, or on the agenda of a meeting held
+    (not cancelled)."""
+    due = []
+    for row in rows:
+        due_on = date.fromisoformat(row["last_reviewed_on"]) + timedelta(days=interval)
+        if due_on <= today:
+            due.append((row, row["last_reviewed_on"], due_on))
+    return due

@@ -27,8 +27,10 @@ TEXTS = {
 ACTION_TEXT = "Secret-action-description"
 SIGNAL_TEXT = "Secret-signal-concern"
 QUESTION_TEXT = "Secret-request-question"
+FEEDBACK_TEXT = "Secret-feedback-sheet"
 # What nobody outside the case and the raising organisation may learn.
-OUTSIDE = {SUBJECT, ACTION_TEXT, SIGNAL_TEXT, "Signal Subject", QUESTION_TEXT, *TEXTS.values()}
+OUTSIDE = {SUBJECT, ACTION_TEXT, SIGNAL_TEXT, "Signal Subject", QUESTION_TEXT, FEEDBACK_TEXT,
+           *TEXTS.values()}
 
 
 @dataclass
@@ -40,6 +42,7 @@ class Scene:
     action_id: str
     signal_id: str
     request_id: str
+    feedback_id: str
 
 
 def _scene(world: World) -> Scene:
@@ -66,7 +69,10 @@ def _scene(world: World) -> Scene:
         "subject": {"name": "Signal Subject"}, "concern": SIGNAL_TEXT}), 201)
     request = world.ok(world.post(f"/v1/cases/{world.case_id}/requests", world.teacher, {
         "to_organisation_id": world.police, "question": QUESTION_TEXT}), 201)
-    return Scene(world, pending, meeting_id, ids, action["id"], signal["id"], request["id"])
+    feedback = world.ok(world.post(f"/v1/cases/{world.case_id}/feedback", world.chair, {
+        "to_organisation_id": world.police, "text": FEEDBACK_TEXT}), 201)  # not released
+    return Scene(world, pending, meeting_id, ids, action["id"], signal["id"], request["id"],
+                 feedback["id"])
 
 
 def _parameters(scene: Scene) -> dict[str, list[str]]:
@@ -77,6 +83,7 @@ def _parameters(scene: Scene) -> dict[str, list[str]]:
         "meeting_id": [scene.meeting_id],
         "person_id": [w.officer.id, w.teacher.id],
         "action_id": [scene.action_id],
+        "feedback_id": [scene.feedback_id],
         "organisation_id": [w.police],
         "index": [str(i) for i in range(head(w.table))],
         "signal_id": [scene.signal_id],
@@ -193,3 +200,10 @@ def test_the_chair_sees_neither_red_it_was_not_present_for_nor_the_narrowed(
 ) -> None:
     scene = _scene(world)
     _check(scene, world.chair, {TEXTS["red"], TEXTS["narrowed"], TEXTS["withdrawn"]}, True)
+
+
+def test_the_addressee_of_a_feedback_sheet_reads_no_text_before_its_release(
+    world: World,
+) -> None:
+    scene = _scene(world)
+    _check(scene, world.colleague, {TEXTS["red"], TEXTS["withdrawn"], FEEDBACK_TEXT}, True)

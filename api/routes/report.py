@@ -1,0 +1,29 @@
+"""The auditor's report and the network of partners: figures, never persons."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from api.deps import CallerDep, Fresh, ServicesDep
+
+router = APIRouter(prefix="/v1", tags=["figures"])
+
+
+@router.get("/audit/report", dependencies=[Fresh])
+def audit_report(
+    svc: ServicesDep,
+    caller: CallerDep,
+    since: Annotated[date | None, Query(alias="from")] = None,
+    until: Annotated[date | None, Query(alias="to")] = None,
+) -> dict[str, Any]:
+    """The process in figures for a period (auditor, chair): no person, subject or text."""
+    return svc.reads.audit_report(caller, since, until)
+
+
+@router.get("/network", dependencies=[Fresh])
+def network(svc: ServicesDep, caller: CallerDep) -> dict[str, Any]:
+    """Which LIVC-R partner sectors sit at the table and which are missing (chair, policy)."""
+    return svc.reads.network(caller)
