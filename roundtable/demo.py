@@ -2,9 +2,12 @@
 
 Town, organisations, professionals and subjects (pseudonymous initials) are all invented. The
 tables below are applied through `Commands` in the order a round table works: partners, people,
-cases, meetings, contributions, a change of sharing, a withdrawal, actions, feedback sheets for
-the police (one released, one refused). Only ids and tokens
-differ between runs (dates count back from today).
+cases (one a `situation` without a subject), meetings with an agenda (new / ongoing / to_close),
+attendance with people excused and minutes, contributions (RED ones cited at a meeting by those
+present), a change of sharing, a withdrawal, actions (some done, one `not_possible` with its
+reason), feedback sheets for the police (one released, one refused), and last the signals, an
+information request and notices of `demo_signals`. Only ids and tokens differ between runs
+(dates count back from today, due dates lie ahead).
 """
 
 from __future__ import annotations
@@ -16,10 +19,12 @@ from typing import Any
 from uuid import UUID
 
 from domain.ids import MeetingId
+from domain.meetings_rules import AgendaItem
 from domain.rules import Role, SharingRule, Tlp
 from roundtable.bootstrap import Paths
 from roundtable.commands import Commands
 from roundtable.context import Caller, caller_from_row
+from roundtable.demo_signals import add_signals
 from roundtable.setup import Founding, initialise
 
 TOWN = "Zennebeek"
@@ -72,13 +77,38 @@ CASES: dict[str, tuple[str, int, str, list[str]]] = {
               "signalled by two informal partners.", ["police", "ocmw", "mosque", "fc"]),
 }
 
-# key: (days before today, agenda, people present)
-MEETINGS: dict[str, tuple[int, list[str], list[str]]] = {
-    "m1": (27, ["youssef", "amine", "kevin", "lina"],
-           ["chair", "police", "sja", "atz", "clb", "cgg", "ocmw", "street"]),
-    "m2": (6, ["youssef", "kevin", "ilias"],
-           ["chair", "police", "officer", "sja_head", "clb", "ocmw", "yw", "mosque", "fc"]),
+# A community-level concern without a named subject: opened with `open_situation`.
+# key: (title, summary, organisations on the case table)
+SITUATIONS: dict[str, tuple[str, str, list[str]]] = {
+    "march": ("Polarisation between Molenveld and Westwijk after the march",
+              "Since last month's march young people of the two neighbourhoods provoke each "
+              "other online and on the square; partners look for common ground.",
+              ["police", "yw", "fc", "mosque"]),
 }
+
+NEW, ONGOING, TO_CLOSE = AgendaItem.NEW, AgendaItem.ONGOING, AgendaItem.TO_CLOSE
+# key: (days before today, agenda, people present, people excused)
+MEETINGS: dict[str, tuple[int, list[tuple[str, AgendaItem]], list[str], list[str]]] = {
+    "m1": (27, [("youssef", NEW), ("amine", NEW), ("kevin", NEW), ("lina", NEW)],
+           ["chair", "police", "sja", "atz", "clb", "cgg", "ocmw", "street"], ["mosque"]),
+    "m2": (6, [("youssef", ONGOING), ("kevin", ONGOING), ("ilias", NEW), ("march", NEW),
+               ("amine", TO_CLOSE)],
+           ["chair", "police", "officer", "sja_head", "clb", "ocmw", "yw", "mosque", "fc"],
+           ["atz"]),
+}
+PLACE, STARTS_AT = "Town hall, room 2", "14:00"
+# (meeting, case of the agenda item, minutes, decisions); read by the chair and those present
+MINUTES: list[tuple[str, str, str, list[str]]] = [
+    ("m1", "youssef", "School, CLB and youth work follow Y. up together; the police keep "
+     "their information to the table.", ["CLB refers Y. for an assessment"]),
+    ("m2", "amine", "Support for the children now runs through the regular services (therapy, "
+     "school, social welfare); nothing is left for the round table.",
+     ["Proposed for closing; the chair closes the case if no partner objects within a week"]),
+    ("m2", "march", "Police and youth work see the provocations move from the square to "
+     "social media; the mosque council and the football club offer a joint activity.",
+     ["Youth work and the club plan a mixed Friday tournament",
+      "Back on the agenda next month"]),
+]
 
 # case: [(contributor, tlp, text, options)]. Options: meeting, to (recipients), orgs,
 # secrecy, act (actionable_by), anon, expires (days from today), key (a name used below).
@@ -185,27 +215,41 @@ CONTRIBUTIONS: dict[str, list[tuple[str, Tlp, str, dict[str, Any]]]] = {
          {"act": ["police", "ocmw"], "key": "i_talk"}),
         ("mosque", C, "Sermons in Dutch and Arabic; partners welcome at the open Friday.", {}),
     ],
+    "march": [
+        ("officer", A, "Provocations on the square most Friday evenings; two groups of about "
+         "ten, no violence since the second fight.", {}),
+        ("yw", G, "Both youth centres agree to a joint Friday programme.", {"act": ["yw"]}),
+        ("police", R, "A new counter-march is being planned in a closed group; shared only "
+         "with those at this meeting.", {"meeting": "m2"}),
+    ],
 }
 # After meeting 2 the police let youth work act on K.'s posts; the club withdraws a note
 # (it had confused K. with his cousin).
 SHARING_CHANGE = ("k_fb", "police", A, {"act": ["police", "yw"]})
 WITHDRAWAL = ("k_u19", "fc")
 
-# (case, description, assignee, due in days, based on, completed by or None)
-ACTIONS: list[tuple[str, str, str, int, list[str], str | None]] = [
-    ("youssef", "Refer Y. for an assessment.", "clb", 14, ["y_clb"], "clb"),
+# (case, description, assignee, due in days, based on, outcome or None); an outcome is
+# (reported by, outcome, note: why it was not possible, or None)
+Outcome = tuple[str, str, str | None]
+DONE_BY = {key: (key, "done", None) for key in ("clb", "atz", "ocmw")}
+ACTIONS: list[tuple[str, str, str, int, list[str], Outcome | None]] = [
+    ("youssef", "Refer Y. for an assessment.", "clb", 14, ["y_clb"], DONE_BY["clb"]),
     ("youssef", "Follow up the conversation; introduce the buddy project.", "yw", 30,
      ["y_yw"], None),
-    ("amine", "Class talk on bullying without naming A.", "atz", 7, ["a_bully"], "atz"),
+    ("amine", "Class talk on bullying without naming A.", "atz", 7, ["a_bully"], DONE_BY["atz"]),
     ("amine", "Activation path and Dutch lessons for the mother.", "ocmw", 21, ["a_job"],
-     "ocmw"),
+     DONE_BY["ocmw"]),
     ("kevin", "Invite K. to the Friday tournament and job training.", "yw", 21,
      ["k_fb", "k_yw", "k_pitch"], None),
     ("lina", "Talk with L. about the messages; agree a safety plan.", "clb", 7, ["l_msgs"],
-     "clb"),
+     DONE_BY["clb"]),
     ("ilias", "Joint orientation talk with I. and his social worker.", "ocmw", 28,
-     ["i_talk"], None),
+     ["i_talk"], ("ocmw", "not_possible", "I. refused the invitation twice and the family "
+                  "asked for time; the social worker keeps the activation appointments.")),
 ]
+
+# who joins the football club at the case opened on its accepted signal (demo_signals)
+SIGNAL_CASE_TABLE = ["yw", "clb"]
 
 # (case, text for the police, answers in order: (person, None to consent or a reason to refuse))
 FEEDBACK: list[tuple[str, str, list[tuple[str, str | None]]]] = [
@@ -233,13 +277,14 @@ class _Demo:
     cases: dict[str, UUID] = field(default_factory=dict)
     meetings: dict[str, UUID] = field(default_factory=dict)
     named: dict[str, UUID] = field(default_factory=dict)
+    signals: dict[str, UUID] = field(default_factory=dict)
 
     @property
     def chair(self) -> Caller:
         return self.people["chair"]
 
 
-DEMO_STEPS = 5  # the founding and the four steps below, for a progress bar
+DEMO_STEPS = 7  # the founding and the six steps below, for a progress bar
 
 
 def create_demo(paths: Paths, today: date | None = None,
@@ -253,7 +298,7 @@ def create_demo(paths: Paths, today: date | None = None,
         demo.people["chair"] = _caller(demo.commands, UUID(created["person_id"]))
         demo.tokens["chair"] = created["token"]
         for step in (_add_directory, _add_cases, _add_contributions, _add_actions,
-                     _add_feedback):
+                     _add_feedback, _add_signals):
             step(demo)
             advance(1)
     finally:
@@ -290,12 +335,20 @@ def _add_cases(demo: _Demo) -> None:
         demo.cases[key] = demo.commands.open_case(demo.chair, subject, born, summary)[0].id
         for org in table:
             demo.commands.join_case(demo.chair, demo.cases[key], demo.orgs[org])
-    for key, (days_ago, agenda, present) in MEETINGS.items():
-        held_on = demo.today - timedelta(days=days_ago)
+    for key, (title, summary, table) in SITUATIONS.items():
+        demo.cases[key] = demo.commands.open_situation(demo.chair, title, summary)[0].id
+        for org in table:
+            demo.commands.join_case(demo.chair, demo.cases[key], demo.orgs[org])
+    for key, (days_ago, agenda, present, excused) in MEETINGS.items():
         demo.meetings[key] = demo.commands.schedule_meeting(
-            demo.chair, held_on, [demo.cases[c] for c in agenda]).id
+            demo.chair, demo.today - timedelta(days=days_ago), starts_at=STARTS_AT,
+            place=PLACE, agenda=[(demo.cases[case], item) for case, item in agenda]).id
         demo.commands.record_attendance(
-            demo.chair, demo.meetings[key], [demo.people[p].id for p in present])
+            demo.chair, demo.meetings[key], [demo.people[p].id for p in present],
+            [demo.people[p].id for p in excused])
+    for meeting, case, text, decisions in MINUTES:
+        demo.commands.record_minutes(demo.chair, demo.meetings[meeting], demo.cases[case],
+                                     text, decisions)
 
 
 def _add_contributions(demo: _Demo) -> None:
@@ -312,12 +365,13 @@ def _add_contributions(demo: _Demo) -> None:
 
 
 def _add_actions(demo: _Demo) -> None:
-    for case, text, assignee, due, grounds, completer in ACTIONS:
+    for case, text, assignee, due, grounds, outcome in ACTIONS:
         action = demo.commands.agree_action(
             demo.chair, demo.cases[case], text, demo.orgs[assignee],
             demo.today + timedelta(days=due), [demo.named[g] for g in grounds])
-        if completer is not None:
-            demo.commands.complete_action(demo.people[completer], action.id)
+        if outcome is not None:
+            by, result, note = outcome
+            demo.commands.complete_action(demo.people[by], action.id, result, note)
 
 
 def _add_feedback(demo: _Demo) -> None:
@@ -326,6 +380,15 @@ def _add_feedback(demo: _Demo) -> None:
                                              text)
         for person, reason in answers:
             demo.commands.answer_feedback(demo.people[person], sheet.id, reason is None, reason)
+
+
+def _add_signals(demo: _Demo) -> None:
+    """A signal accepted (a new case, the club on its table), one declined, a request
+    declined, two notices; the chair then seats youth work and the CLB at the new case."""
+    demo.signals = add_signals(demo.commands, demo.people, demo.cases)
+    demo.cases["bram"] = demo.signals["accepted_case"]
+    for org in SIGNAL_CASE_TABLE:
+        demo.commands.join_case(demo.chair, demo.cases["bram"], demo.orgs[org])
 
 
 def _caller(commands: Commands, person_id: UUID) -> Caller:

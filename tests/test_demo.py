@@ -88,12 +88,16 @@ def test_the_demo_has_fifteen_people_one_chair_one_auditor_one_policy_person(
     assert roles == {"chair": 1, "member": 12, "auditor": 1, "policy": 1}
 
 
-def test_the_demo_has_five_pseudonymous_cases_each_with_a_table_of_two_to_four(
+def test_the_demo_has_six_pseudonymous_cases_and_one_situation_each_with_a_table(
     demo: Demo,
 ) -> None:
     cases = demo.get("/v1/cases")
-    assert len(cases) == 5
-    for case in cases:
+    people = [c for c in cases if c["kind"] == "person"]
+    assert len(people) == 6  # five, and the one opened on the accepted signal
+    [situation] = [c for c in cases if c["kind"] == "situation"]
+    assert situation["subject"] is None
+    assert "Molenveld and Westwijk" in situation["title"]
+    for case in people:
         assert re.fullmatch(r"[A-Z][a-z]+ [A-Z]\.", case["subject"]["name"]), case["subject"]
         assert 2 <= len(demo.get(f"/v1/cases/{case['id']}")["organisations"]) <= 4
 
@@ -109,11 +113,72 @@ def test_the_two_meetings_were_held_in_the_past_month_with_agenda_and_attendance
         assert date.today() - timedelta(days=31) <= held_on < date.today()
         assert len(meeting["case_ids"]) >= 3
         assert len(meeting["present"]) >= 8
+        assert len(meeting["excused"]) == 1
+        assert (meeting["place"], meeting["starts_at"]) == ("Town hall, room 2", "14:00")
 
 
-def test_there_are_sixty_contributions_and_every_tlp_level_occurs(demo: Demo) -> None:
+def meetings(demo: Demo) -> list[dict[str, Any]]:
+    """The demo's meetings as the chair reads them, oldest first."""
+    return [demo.get(f"/v1/meetings/{m['id']}") for m in demo.get("/v1/meetings")]
+
+
+def test_the_last_meeting_proposes_one_case_for_closing_and_has_new_and_ongoing_items(
+    demo: Demo,
+) -> None:
+    last = meetings(demo)[-1]
+    items = sorted(i["item"] for i in last["agenda"])
+    assert items.count("to_close") == 1
+    assert {"new", "ongoing"} <= set(items)
+    [closing] = [i for i in last["agenda"] if i["item"] == "to_close"]
+    minutes = next(m for m in last["minutes"] if m["case_id"] == closing["case_id"])
+    assert any("closing" in d for d in minutes["decisions"])
+
+
+def test_minutes_are_read_by_those_present_and_not_by_the_excused(demo: Demo) -> None:
+    police, mosque = demo.made["partners"]
+    first = meetings(demo)[0]
+    assert first["minutes"], "the chair reads the minutes"
+    assert police["person_id"] in {p["id"] for p in first["present"]}
+    assert demo.get(f"/v1/meetings/{first['id']}", police["token"])["minutes"] == \
+        first["minutes"]
+    assert [p["id"] for p in first["excused"]] == [mosque["person_id"]]
+    assert demo.get(f"/v1/meetings/{first['id']}", mosque["token"])["minutes"] == []
+
+
+def test_red_cited_at_a_meeting_comes_from_people_present_there(demo: Demo) -> None:
+    present = {m["id"]: {p["id"] for p in m["present"]} for m in meetings(demo)}
+    cited = demo.db.execute("SELECT contributor_id, rule FROM contributions").fetchall()
+    at_meetings = [(str(owner), json.loads(rule)["meeting_id"]) for owner, rule in cited
+                   if json.loads(rule)["meeting_id"]]
+    assert len(at_meetings) >= 4
+    for owner, meeting_id in at_meetings:
+        assert owner in present[meeting_id]
+
+
+def test_one_action_was_not_possible_and_says_why(demo: Demo) -> None:
+    actions = demo.get("/v1/actions")
+    [failed] = [a for a in actions if a["outcome"] == "not_possible"]
+    notes = demo.get(f"/v1/actions/{failed['id']}")["notes"]
+    assert [n["kind"] for n in notes] == ["outcome"]
+    assert "refused the invitation" in notes[0]["text"]
+    assert sum(a["outcome"] == "done" for a in actions) >= 3
+    assert any(a["outcome"] is None for a in actions)
+
+
+def test_one_signal_was_accepted_into_a_case_and_one_declined_with_a_reason(
+    demo: Demo,
+) -> None:
+    signals = demo.get("/v1/signals")
+    assert sorted(s["status"] for s in signals) == ["accepted", "declined"]
+    accepted = next(s for s in signals if s["status"] == "accepted")
+    assert demo.get(f"/v1/cases/{accepted['case_id']}")["subject"]["name"] == "Bram V."
+    declined = next(s for s in signals if s["status"] == "declined")
+    assert "not a sign of radicalisation" in declined["reason"]
+
+
+def test_there_are_64_contributions_and_every_tlp_level_occurs(demo: Demo) -> None:
     rules = demo.rules()
-    assert len(rules) == 60
+    assert len(rules) == 64  # 63 in the demo's tables, one from the accepted signal
     assert {r["tlp"] for r in rules} == {"RED", "AMBER+STRICT", "AMBER", "GREEN", "CLEAR"}
     red = [r for r in rules if r["tlp"] == "RED"]
     assert any(r["meeting_id"] for r in red)
@@ -136,6 +201,7 @@ def test_one_contribution_had_its_sharing_changed_and_one_was_withdrawn(demo: De
 def test_actions_are_based_on_contributions_and_some_are_completed(demo: Demo) -> None:
     actions = [a for case in demo.get("/v1/cases")
                for a in demo.get(f"/v1/cases/{case['id']}/actions")]
+    assert all(date.fromisoformat(a["due_on"]) > date.today() for a in actions)
     assert len(actions) >= 5
     assert all(a["based_on"] and a["description"] for a in actions)
     assert 0 < sum(a["completed"] for a in actions) < len(actions)
