@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from api.deps import CallerDep, Fresh, ServicesDep
+from api.errors import WAITS
+from api.routing import v1_router
 from api.schemas import ActionCreate
 from api.schemas_actions import ActionCancelIn, ActionChange, ActionNoteIn, ActionOutcomeIn, Status
 
-router = APIRouter(prefix="/v1", tags=["actions"])
+router = v1_router("actions")
 
 
 @router.post("/cases/{case_id}/actions", status_code=201)
@@ -26,13 +28,13 @@ def agree_action(
     return {"id": str(created.id), "status": created.status, "position": created.position}
 
 
-@router.get("/cases/{case_id}/actions", dependencies=[Fresh])
+@router.get("/cases/{case_id}/actions", dependencies=[Fresh], responses=WAITS)
 def case_actions(case_id: UUID, svc: ServicesDep, caller: CallerDep) -> list[dict[str, Any]]:
     """The actions on a case (case viewers)."""
     return svc.reads.actions(caller, case_id)
 
 
-@router.get("/actions", dependencies=[Fresh])
+@router.get("/actions", dependencies=[Fresh], responses=WAITS)
 def actions(
     svc: ServicesDep,
     caller: CallerDep,
@@ -45,7 +47,7 @@ def actions(
     return svc.reads.all_actions(caller, mine=mine, status=status, overdue=overdue)
 
 
-@router.get("/actions/{action_id}", dependencies=[Fresh])
+@router.get("/actions/{action_id}", dependencies=[Fresh], responses=WAITS)
 def action(action_id: UUID, svc: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     """One action with its notes (case viewers)."""
     return svc.reads.action(caller, action_id)

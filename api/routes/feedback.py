@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from api.deps import CallerDep, Fresh, ServicesDep
+from api.errors import WAITS
+from api.routing import v1_router
 from api.schemas_feedback import FeedbackAnswer, FeedbackCreate
 
-router = APIRouter(prefix="/v1", tags=["feedback"])
+router = v1_router("feedback")
 
 
 @router.post("/cases/{case_id}/feedback", status_code=201)
@@ -22,7 +24,7 @@ def draft_feedback(
     return {"id": str(created.id), "status": "awaiting_consent", "position": created.position}
 
 
-@router.get("/cases/{case_id}/feedback", dependencies=[Fresh])
+@router.get("/cases/{case_id}/feedback", dependencies=[Fresh], responses=WAITS)
 def case_feedback(case_id: UUID, svc: ServicesDep, caller: CallerDep) -> list[dict[str, Any]]:
     """The feedback sheets of a case (case viewers)."""
     return svc.reads.case_feedback(caller, case_id)
@@ -39,14 +41,15 @@ def answer_feedback(
 
 # Before `/feedback/{feedback_id}`, which would otherwise take `ID.pdf` for an id.
 @router.get("/feedback/{feedback_id}.pdf", dependencies=[Fresh],
-            response_class=Response, responses={200: {"content": {"application/pdf": {}}}})
+            response_class=Response,
+            responses={**WAITS, 200: {"content": {"application/pdf": {}}}})
 def feedback_pdf(feedback_id: UUID, svc: ServicesDep, caller: CallerDep) -> Response:
     """The printable sheet (chair, the case table, the addressee)."""
     return Response(svc.reads.feedback_pdf(caller, feedback_id), media_type="application/pdf",
                     headers={"Cache-Control": "no-store"})
 
 
-@router.get("/feedback/{feedback_id}", dependencies=[Fresh])
+@router.get("/feedback/{feedback_id}", dependencies=[Fresh], responses=WAITS)
 def feedback(feedback_id: UUID, svc: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     """One sheet: status and consents; the text where the caller may read it."""
     return svc.reads.feedback(caller, feedback_id)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
-
 from api.deps import CallerDep, Fresh, ServicesDep
+from api.errors import WAITS
+from api.routing import v1_router
 from api.schemas_signals import NoticeCreate
 
-router = APIRouter(prefix="/v1", tags=["notices"])
+router = v1_router("notices")
 
 
 @router.post("/notices", status_code=201)
@@ -19,7 +19,7 @@ def post_notice(body: NoticeCreate, svc: ServicesDep, caller: CallerDep) -> dict
     return {"id": str(created.id), "position": created.position}
 
 
-@router.get("/notices", dependencies=[Fresh])
+@router.get("/notices", dependencies=[Fresh], responses=WAITS)
 def notices(svc: ServicesDep, caller: CallerDep) -> list[dict[str, Any]]:
     """The table's notices, newest first (chairs and members)."""
     return svc.reads.notices(caller)

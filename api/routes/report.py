@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from api.deps import CallerDep, Fresh, ServicesDep
+from api.errors import WAITS
+from api.routing import v1_router
 
-router = APIRouter(prefix="/v1", tags=["figures"])
+router = v1_router("figures")
 
 
-@router.get("/audit/report", dependencies=[Fresh])
+@router.get("/audit/report", dependencies=[Fresh], responses=WAITS)
 def audit_report(
     svc: ServicesDep,
     caller: CallerDep,
@@ -23,7 +25,7 @@ def audit_report(
     return svc.reads.audit_report(caller, since, until)
 
 
-@router.get("/network", dependencies=[Fresh])
+@router.get("/network", dependencies=[Fresh], responses=WAITS)
 def network(svc: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     """Which LIVC-R partner sectors sit at the table and which are missing (chair, policy)."""
     return svc.reads.network(caller)

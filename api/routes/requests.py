@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from api.deps import CallerDep, Fresh, ServicesDep
+from api.errors import WAITS
+from api.routing import v1_router
 from api.schemas_signals import AnswerIn, RequestCreate
 from domain.errors import InvalidError
 
-router = APIRouter(prefix="/v1", tags=["requests"])
+router = v1_router("requests")
 Mine = Literal["mine"]
 
 
@@ -24,13 +26,13 @@ def ask(case_id: UUID, body: RequestCreate, svc: ServicesDep, caller: CallerDep)
     return {"id": str(created.id), "position": created.position}
 
 
-@router.get("/cases/{case_id}/requests", dependencies=[Fresh])
+@router.get("/cases/{case_id}/requests", dependencies=[Fresh], responses=WAITS)
 def case_requests(case_id: UUID, svc: ServicesDep, caller: CallerDep) -> list[dict[str, Any]]:
     """Every request of a case (case viewers)."""
     return svc.reads.case_requests(caller, case_id, "GET /v1/cases/{id}/requests")
 
 
-@router.get("/requests", dependencies=[Fresh])
+@router.get("/requests", dependencies=[Fresh], responses=WAITS)
 def requests(
     svc: ServicesDep, caller: CallerDep,
     to: Mine | None = None,
@@ -40,7 +42,7 @@ def requests(
     return svc.reads.requests(caller, to is not None, from_ is not None, "GET /v1/requests")
 
 
-@router.get("/requests/{request_id}", dependencies=[Fresh])
+@router.get("/requests/{request_id}", dependencies=[Fresh], responses=WAITS)
 def request(request_id: UUID, svc: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     """One request, as in the list (viewers of its case)."""
     return svc.reads.request(caller, request_id, "GET /v1/requests/{id}")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter
-
 from api.deps import CallerDep, Fresh, ServicesDep
+from api.errors import WAITS
+from api.routing import v1_router
 from api.schemas_signals import SignalCreate, TriageIn
 
-router = APIRouter(prefix="/v1", tags=["signals"])
+router = v1_router("signals")
 
 
 @router.post("/signals", status_code=201)
@@ -21,7 +21,7 @@ def raise_signal(body: SignalCreate, svc: ServicesDep, caller: CallerDep) -> dic
     return {"id": str(created.id), "status": "new", "position": created.position}
 
 
-@router.get("/signals", dependencies=[Fresh])
+@router.get("/signals", dependencies=[Fresh], responses=WAITS)
 def signals(
     svc: ServicesDep, caller: CallerDep,
     status: Literal["new", "accepted", "declined", "referred"] | None = None,
@@ -30,7 +30,7 @@ def signals(
     return svc.reads.signals(caller, status, "GET /v1/signals")
 
 
-@router.get("/signals/{signal_id}", dependencies=[Fresh])
+@router.get("/signals/{signal_id}", dependencies=[Fresh], responses=WAITS)
 def signal(signal_id: UUID, svc: ServicesDep, caller: CallerDep) -> dict[str, Any]:
     """One signal, as in the list (chairs, the raising organisation)."""
     return svc.reads.signal(caller, signal_id, "GET /v1/signals/{id}")

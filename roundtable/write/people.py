@@ -91,12 +91,12 @@ class PeopleCommands(WritePath):
     def confirm_person(self, caller: Caller, person_id: UUID) -> Position:
         """An active confirmed person of the same organisation confirms a pending one.
 
-        Auditors and policy people, who may not list the people, are refused before the id is
-        looked up: their answer says nothing of whether it exists."""
-        if caller.role not in (Role.CHAIR, Role.MEMBER):
-            raise NotPermittedError("only chairs and members confirm their colleagues")
+        Auditors and policy people, who may not list the people, get for a person of another
+        organisation the answer a missing id gets: theirs says nothing of who exists."""
         row = self.ctx.queries.person(person_id)
-        if row is None:
+        lists_people = caller.role in (Role.CHAIR, Role.MEMBER)
+        if row is None or (not lists_people
+                           and row["organisation_id"] != str(caller.organisation_id)):
             raise NotFoundError("no such person")
         if row["organisation_id"] != str(caller.organisation_id) or not caller.facts.confirmed:
             raise NotPermittedError(
