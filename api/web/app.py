@@ -8,19 +8,20 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.web import actions, audit, cases, contribute, meetings, signin
+from api.web import actions, audit, cases, contribute, meetings, signals, signin
 from api.web.headers import SecurityHeaders
 from api.web.render import Pages
-from api.web.texts import CASE_STATUSES, DONE, ROLES
+from api.web.texts import CASE_STATUSES, DONE, ROLES, SIGNAL_STATUSES
 
 STATIC = Path(__file__).parent / "static"
-ROUTERS = (signin, cases, contribute, meetings, actions, audit)
+ROUTERS = (signin, cases, contribute, meetings, actions, audit, signals)
 
 
 def install(app: FastAPI) -> None:
     pages = Pages()
     for env in pages.environments.values():
-        env.globals.update(roles=ROLES, statuses=CASE_STATUSES, messages=DONE)
+        env.globals.update(roles=ROLES, statuses=CASE_STATUSES, messages=DONE,
+                           signal_statuses=SIGNAL_STATUSES)
     app.state.web_pages = pages
     for module in ROUTERS:
         app.include_router(module.router)

@@ -128,6 +128,9 @@ REFUSED = {
     "based_on": N_("A contribution chosen cannot ground an action for that organisation."),
     "person_ids": N_("Choose people who are still active."),
     "case_ids": N_("Choose open cases."),
+    "title": N_("Name the person of concern, or give a title."),
+    "reason": N_("Give a reason to decline or refer."),
+    "refer_to": N_("Only a referred signal names where it was referred."),
 }
 
 

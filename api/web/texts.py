@@ -19,6 +19,8 @@ DONE = {
     "completed": N_("The action was marked as completed."),
     "attendance": N_("The attendance was recorded."),
     "scheduled": N_("The meeting was scheduled."),
+    "signalled": N_("Your signal was raised: the chair will triage it."),
+    "triaged": N_("The signal was triaged."),
 }
 
 # What each label means at this round table (API.md).
@@ -52,3 +54,6 @@ RULE_PROBLEMS = {
     "recipients": N_("Name at least one recipient, or choose a meeting instead."),
     "other": N_("This sharing rule is not complete yet."),
 }
+
+SIGNAL_STATUSES = {"new": N_("new"), "accepted": N_("accepted"), "declined": N_("declined"),
+                   "referred": N_("referred")}
