@@ -129,7 +129,7 @@ REFUSED = {
     "person_ids": N_("Choose people who are still active."),
     "case_ids": N_("Choose open cases."),
     "title": N_("Name the person of concern, or give a title."),
-    "reason": N_("Give a reason to decline or refer."),
+    "reason": N_("Give a reason to decline, refer or refuse; none with a consent."),
     "refer_to": N_("Only a referred signal names where it was referred."),
 }
 

@@ -21,6 +21,7 @@ DONE = {
     "scheduled": N_("The meeting was scheduled."),
     "signalled": N_("Your signal was raised: the chair will triage it."),
     "triaged": N_("The signal was triaged."),
+    "answered": N_("Your organisation's answer was recorded."),
 }
 
 # What each label means at this round table (API.md).
@@ -57,3 +58,6 @@ RULE_PROBLEMS = {
 
 SIGNAL_STATUSES = {"new": N_("new"), "accepted": N_("accepted"), "declined": N_("declined"),
                    "referred": N_("referred")}
+
+FEEDBACK_STATUSES = {"awaiting_consent": N_("awaiting consent"), "released": N_("released"),
+                     "refused": N_("refused")}

@@ -18,9 +18,9 @@ from roundtable.read.feedback_pdf import render_sheet
 
 
 class FeedbackReads(ReadPath):
-    def feedback(self, caller: Caller, feedback_id: UUID) -> Json:
-        (shown,) = self._sheet_shown(caller, [self._readable(caller, feedback_id)],
-                               "GET /v1/feedback/{id}")
+    def feedback(self, caller: Caller, feedback_id: UUID,
+                 endpoint: str = "GET /v1/feedback/{id}") -> Json:
+        (shown,) = self._sheet_shown(caller, [self._readable(caller, feedback_id)], endpoint)
         return shown
 
     def case_feedback(self, caller: Caller, case_id: UUID) -> list[Json]:
