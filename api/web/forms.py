@@ -127,6 +127,8 @@ REFUSED = {
     "assignee_organisation_id": N_("That organisation is not on the case table."),
     "based_on": N_("A contribution chosen cannot ground an action for that organisation."),
     "person_ids": N_("Choose people who are still active."),
+    "excused": N_("Choose active people, and nobody both present and excused."),
+    "case_id": N_("Choose a case on the meeting's agenda."),
     "case_ids": N_("Choose open cases."),
     "title": N_("Name the person of concern, or give a title."),
     "reason": N_("Give a reason to decline, refer or refuse; none with a consent."),
@@ -139,7 +141,7 @@ def field_of(error: Exception) -> str:
     loc = getattr(error, "loc", ())
     for part in loc:
         name = FORM_FIELD.get(str(part), str(part))
-        if name in REFUSED or name in ("text", "tlp", "description", "due_on"):
+        if name in REFUSED or name in ("text", "tlp", "description", "due_on", "decisions"):
             return name
     return "form"
 

@@ -22,6 +22,8 @@ DONE = {
     "signalled": N_("Your signal was raised: the chair will triage it."),
     "triaged": N_("The signal was triaged."),
     "answered": N_("Your organisation's answer was recorded."),
+    "minutes": N_("The minutes were recorded."),
+    "cancelled": N_("The meeting was cancelled."),
 }
 
 # What each label means at this round table (API.md).
