@@ -44,7 +44,7 @@ def case_page(request: Request, ws: WebSession, caller: Caller, svc: ServicesDep
         joinable=[o for o in names.sorted_organisations() if o["id"] not in on_table],
         withdrawable={c["id"] for c in contributions if active and not c["withdrawn"]
                       and c["owner"] and c["owner"]["organisation_id"] == mine},
-        completable={a["id"] for a in actions if active and not a["completed"]
+        completable={a["id"] for a in actions if active and a["status"] == "open"
                      and a["assignee_organisation_id"] == mine},
         action_errors=action_errors or {},
         **(contribution_form(svc, caller, case_id, names, values, errors)

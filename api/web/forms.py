@@ -129,6 +129,7 @@ REFUSED = {
     "person_ids": N_("Choose people who are still active."),
     "excused": N_("Choose active people, and nobody both present and excused."),
     "case_id": N_("Choose a case on the meeting's agenda."),
+    "note": N_("A note is required unless the outcome is done."),
     "case_ids": N_("Choose open cases."),
     "title": N_("Name the person of concern, or give a title."),
     "reason": N_("Give a reason to decline, refer or refuse; none with a consent."),

@@ -24,6 +24,8 @@ DONE = {
     "answered": N_("Your organisation's answer was recorded."),
     "minutes": N_("The minutes were recorded."),
     "cancelled": N_("The meeting was cancelled."),
+    "noted": N_("The note was added."),
+    "proposed": N_("The action was proposed: the chair will agree it."),
 }
 
 # What each label means at this round table (API.md).
@@ -63,3 +65,10 @@ SIGNAL_STATUSES = {"new": N_("new"), "accepted": N_("accepted"), "declined": N_(
 
 FEEDBACK_STATUSES = {"awaiting_consent": N_("awaiting consent"), "released": N_("released"),
                      "refused": N_("refused")}
+
+ACTION_STATUSES = {"proposed": N_("proposed"), "open": N_("open"), "done": N_("done"),
+                   "not_possible": N_("not possible"), "not_undertaken": N_("not undertaken"),
+                   "cancelled": N_("cancelled")}
+
+NOTE_KINDS = {"progress": N_("progress"), "outcome": N_("outcome"),
+              "cancellation": N_("cancellation")}
