@@ -33,6 +33,7 @@ def case_page(request: Request, ws: WebSession, caller: Caller, svc: ServicesDep
     shown = svc.reads.case(caller, case_id, CASE_PAGE)
     contributions = svc.reads.contributions(caller, case_id, CASE_PAGE)
     actions = svc.reads.actions(caller, case_id, CASE_PAGE)
+    sheets = svc.reads.case_feedback(caller, case_id, CASE_PAGE)
     mine = str(caller.organisation_id)
     active = caller.role in (Role.CHAIR, Role.MEMBER) and shown["status"] == "open"
     may = {"manage": caller.role is Role.CHAIR and shown["status"] == "open",
@@ -40,7 +41,8 @@ def case_page(request: Request, ws: WebSession, caller: Caller, svc: ServicesDep
     on_table = set(shown["organisations"])
     return render(
         request, "case.html", status_code, **page_context(ws, caller, names),
-        case=shown, contributions=contributions, actions=actions, done=done, may=may,
+        case=shown, contributions=contributions, actions=actions, sheets=sheets, done=done,
+        may=may,
         joinable=[o for o in names.sorted_organisations() if o["id"] not in on_table],
         withdrawable={c["id"] for c in contributions if active and not c["withdrawn"]
                       and c["owner"] and c["owner"]["organisation_id"] == mine},

@@ -20,6 +20,7 @@ def _draft(web: WebWorld) -> str:
 def test_the_school_consents_and_the_police_then_read_the_released_text(web: WebWorld) -> None:
     sheet = _draft(web)
     teacher, officer = web.visitor(web.teacher), web.visitor(web.officer)
+    assert f'href="/feedback/{sheet}"' in officer.client.get(f"/cases/{web.case_id}").text
 
     before = officer.client.get(f"/feedback/{sheet}").text
     assert TEXT not in before  # the addressee reads the text only once released
