@@ -99,6 +99,11 @@ class SessionStore:
             with self._lock:
                 self._db.execute("DELETE FROM sessions WHERE id_hash=?", (_hash(session_id),))
 
+    def end_person(self, person_id: UUID) -> None:
+        """End every session of a person (a new token, a deactivation)."""
+        with self._lock:
+            self._db.execute("DELETE FROM sessions WHERE person_id=?", (str(person_id),))
+
     def count(self) -> int:
         with self._lock:
             return int(self._db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0])

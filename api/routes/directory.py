@@ -60,8 +60,11 @@ def confirm_person(person_id: UUID, svc: ServicesDep, caller: CallerDep) -> dict
 
 @router.post("/people/{person_id}/token")
 def reissue_token(person_id: UUID, svc: ServicesDep, caller: CallerDep) -> dict[str, str]:
-    """Issue a new token for a person (chair); the old one stops working at once."""
-    return {"token": svc.commands.reissue_token(caller, person_id)}
+    """Issue a new token for a person (chair); the old one and their web sessions stop
+    working at once."""
+    token = svc.commands.reissue_token(caller, person_id)
+    svc.sessions.end_person(person_id)
+    return {"token": token}
 
 
 @router.patch("/organisations/{organisation_id}")
@@ -75,5 +78,8 @@ def change_register(
 
 @router.delete("/people/{person_id}")
 def deactivate_person(person_id: UUID, svc: ServicesDep, caller: CallerDep) -> dict[str, int]:
-    """Deactivate a person (chair): their token stops working and they lose every view."""
-    return {"position": svc.commands.deactivate_person(caller, person_id)}
+    """Deactivate a person (chair): their token and web sessions stop working and they lose
+    every view."""
+    position = svc.commands.deactivate_person(caller, person_id)
+    svc.sessions.end_person(person_id)
+    return {"position": position}

@@ -8,19 +8,30 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.web import actions, audit, cases, contribute, meetings, signin
+from api.web import actions, audit, cases, contribute, feedback, meetings, signals, signin
 from api.web.headers import SecurityHeaders
 from api.web.render import Pages
-from api.web.texts import CASE_STATUSES, DONE, ROLES
+from api.web.texts import (
+    ACTION_STATUSES,
+    CASE_STATUSES,
+    DONE,
+    FEEDBACK_STATUSES,
+    NOTE_KINDS,
+    ROLES,
+    SIGNAL_STATUSES,
+)
 
 STATIC = Path(__file__).parent / "static"
-ROUTERS = (signin, cases, contribute, meetings, actions, audit)
+ROUTERS = (signin, cases, contribute, meetings, actions, audit, signals, feedback)
 
 
 def install(app: FastAPI) -> None:
     pages = Pages()
     for env in pages.environments.values():
-        env.globals.update(roles=ROLES, statuses=CASE_STATUSES, messages=DONE)
+        env.globals.update(roles=ROLES, statuses=CASE_STATUSES, messages=DONE,
+                           signal_statuses=SIGNAL_STATUSES,
+                           feedback_statuses=FEEDBACK_STATUSES,
+                           action_statuses=ACTION_STATUSES, note_kinds=NOTE_KINDS)
     app.state.web_pages = pages
     for module in ROUTERS:
         app.include_router(module.router)

@@ -43,8 +43,9 @@ def web_session(request: Request, svc: ServicesDep) -> WebSession:
 SessionDep = Annotated[WebSession, Depends(web_session)]
 
 
-def signed_in(ws: SessionDep, svc: ServicesDep) -> Caller:
-    """The person of the session, with the views caught up to the log for this request."""
+def signed_in(request: Request, ws: SessionDep, svc: ServicesDep) -> Caller:
+    """The person of the session, with the views caught up to the log for this request; named
+    in the request's log line (api/ops.py)."""
     if ws.session is None or ws.session.person_id is None:
         raise SignInRequired
     svc.ctx.catchup.catch_up()
@@ -52,6 +53,7 @@ def signed_in(ws: SessionDep, svc: ServicesDep) -> Caller:
     if row is None or row["deactivated_at"] is not None:
         svc.sessions.end(ws.cookie)
         raise SignInRequired
+    request.state.person_id = str(row["id"])
     return caller_from_row(row)
 
 

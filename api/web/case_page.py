@@ -33,6 +33,7 @@ def case_page(request: Request, ws: WebSession, caller: Caller, svc: ServicesDep
     shown = svc.reads.case(caller, case_id, CASE_PAGE)
     contributions = svc.reads.contributions(caller, case_id, CASE_PAGE)
     actions = svc.reads.actions(caller, case_id, CASE_PAGE)
+    sheets = svc.reads.case_feedback(caller, case_id, CASE_PAGE)
     mine = str(caller.organisation_id)
     active = caller.role in (Role.CHAIR, Role.MEMBER) and shown["status"] == "open"
     may = {"manage": caller.role is Role.CHAIR and shown["status"] == "open",
@@ -40,11 +41,12 @@ def case_page(request: Request, ws: WebSession, caller: Caller, svc: ServicesDep
     on_table = set(shown["organisations"])
     return render(
         request, "case.html", status_code, **page_context(ws, caller, names),
-        case=shown, contributions=contributions, actions=actions, done=done, may=may,
+        case=shown, contributions=contributions, actions=actions, sheets=sheets, done=done,
+        may=may,
         joinable=[o for o in names.sorted_organisations() if o["id"] not in on_table],
         withdrawable={c["id"] for c in contributions if active and not c["withdrawn"]
                       and c["owner"] and c["owner"]["organisation_id"] == mine},
-        completable={a["id"] for a in actions if active and not a["completed"]
+        completable={a["id"] for a in actions if active and a["status"] == "open"
                      and a["assignee_organisation_id"] == mine},
         action_errors=action_errors or {},
         **(contribution_form(svc, caller, case_id, names, values, errors)

@@ -91,12 +91,14 @@ def agree_action(request: Request, case_id: str, form: CheckedForm, ws: SessionD
             "assignee_organisation_id": forms.text(form, "assignee_organisation_id"),
             "due_on": forms.text(form, "due_on") or None,
             "based_on": forms.texts(form, "based_on")})
-        svc.commands.agree_action(caller, case_uuid, body.description,
-                                  body.assignee_organisation_id, body.due_on, body.based_on)
+        created = svc.commands.agree_action(caller, case_uuid, body.description,
+                                            body.assignee_organisation_id, body.due_on,
+                                            body.based_on)
     except forms.FormErrors as error:
         return case_page(request, ws, caller, svc, case_uuid, status_code=422,
                          action_errors=error.errors)
     except InvalidError as error:
         return case_page(request, ws, caller, svc, case_uuid, status_code=422,
                          action_errors={forms.field_of(error): forms.refused(error)})
-    return RedirectResponse(f"/cases/{case_id}?done=agreed#actions-h", status_code=303)
+    done = "agreed" if created.status == "open" else "proposed"
+    return RedirectResponse(f"/cases/{case_id}?done={done}#actions-h", status_code=303)

@@ -127,7 +127,13 @@ REFUSED = {
     "assignee_organisation_id": N_("That organisation is not on the case table."),
     "based_on": N_("A contribution chosen cannot ground an action for that organisation."),
     "person_ids": N_("Choose people who are still active."),
+    "excused": N_("Choose active people, and nobody both present and excused."),
+    "case_id": N_("Choose a case on the meeting's agenda."),
+    "note": N_("A note is required unless the outcome is done."),
     "case_ids": N_("Choose open cases."),
+    "title": N_("Name the person of concern, or give a title."),
+    "reason": N_("Give a reason to decline, refer or refuse; none with a consent."),
+    "refer_to": N_("Only a referred signal names where it was referred."),
 }
 
 
@@ -136,7 +142,7 @@ def field_of(error: Exception) -> str:
     loc = getattr(error, "loc", ())
     for part in loc:
         name = FORM_FIELD.get(str(part), str(part))
-        if name in REFUSED or name in ("text", "tlp", "description", "due_on"):
+        if name in REFUSED or name in ("text", "tlp", "description", "due_on", "decisions"):
             return name
     return "form"
 

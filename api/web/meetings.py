@@ -9,7 +9,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from api.deps import ServicesDep
-from api.schemas_meetings import AttendanceIn, MeetingCreate
+from api.schemas import ReasonIn
+from api.schemas_meetings import AttendanceIn, MeetingCreate, MinutesIn
 from api.web import forms
 from api.web.auth import CheckedForm, SessionDep, WebCaller, WebSession
 from api.web.route import WebRoute, page_context, parse_id, render
@@ -74,7 +75,8 @@ def _meeting_page(request: Request, ws: WebSession, caller: Caller, svc: Service
     cases = {c["id"]: c for c in svc.reads.cases(caller, endpoint="GET /meetings/{id}")}
     return render(
         request, "meeting.html", status_code, **page_context(ws, caller, names),
-        meeting=shown, present_ids={p["id"] for p in shown["present"]}, cases=cases, done=done,
+        meeting=shown, present_ids={p["id"] for p in shown["present"]},
+        excused_ids={p["id"] for p in shown["excused"]}, cases=cases, done=done,
         errors=errors or {},
         attendable=names.active_people(Role.CHAIR, Role.MEMBER),
         may={"record": caller.role is Role.CHAIR})
@@ -85,8 +87,9 @@ def attendance(request: Request, meeting_id: str, form: CheckedForm, ws: Session
                caller: WebCaller, svc: ServicesDep) -> Response:
     meeting_uuid = parse_id(meeting_id)
     try:
-        body = forms.validate(AttendanceIn, {"person_ids": forms.texts(form, "person_ids")})
-        svc.commands.record_attendance(caller, meeting_uuid, body.person_ids)
+        body = forms.validate(AttendanceIn, {"person_ids": forms.texts(form, "person_ids"),
+                                             "excused": forms.texts(form, "excused")})
+        svc.commands.record_attendance(caller, meeting_uuid, body.person_ids, body.excused)
     except forms.FormErrors as error:
         return _meeting_page(request, ws, caller, svc, meeting_uuid, errors=error.errors,
                              status_code=422)
@@ -94,3 +97,36 @@ def attendance(request: Request, meeting_id: str, form: CheckedForm, ws: Session
         return _meeting_page(request, ws, caller, svc, meeting_uuid, status_code=422,
                              errors={forms.field_of(error): forms.refused(error)})
     return RedirectResponse(f"/meetings/{meeting_id}?done=attendance", status_code=303)
+
+
+@router.post("/meetings/{meeting_id}/minutes")
+def minutes(request: Request, meeting_id: str, form: CheckedForm, ws: SessionDep,
+            caller: WebCaller, svc: ServicesDep) -> Response:
+    meeting_uuid = parse_id(meeting_id)
+    decisions = [line.strip() for line in forms.text(form, "decisions").splitlines()]
+    try:
+        body = forms.validate(MinutesIn, {"case_id": forms.text(form, "case_id") or None,
+                                          "text": forms.text(form, "text"),
+                                          "decisions": [d for d in decisions if d]})
+        svc.commands.record_minutes(caller, meeting_uuid, body.case_id, body.text,
+                                    body.decisions)
+    except forms.FormErrors as error:
+        return _meeting_page(request, ws, caller, svc, meeting_uuid, errors=error.errors,
+                             status_code=422)
+    except InvalidError as error:
+        return _meeting_page(request, ws, caller, svc, meeting_uuid, status_code=422,
+                             errors={forms.field_of(error): forms.refused(error)})
+    return RedirectResponse(f"/meetings/{meeting_id}?done=minutes", status_code=303)
+
+
+@router.post("/meetings/{meeting_id}/cancel")
+def cancel(request: Request, meeting_id: str, form: CheckedForm, ws: SessionDep,
+           caller: WebCaller, svc: ServicesDep) -> Response:
+    meeting_uuid = parse_id(meeting_id)
+    try:
+        body = forms.validate(ReasonIn, {"reason": forms.text(form, "reason")})
+        svc.commands.cancel_meeting(caller, meeting_uuid, body.reason)
+    except forms.FormErrors as error:
+        return _meeting_page(request, ws, caller, svc, meeting_uuid, status_code=422,
+                             errors={f"cancel_{k}": v for k, v in error.errors.items()})
+    return RedirectResponse(f"/meetings/{meeting_id}?done=cancelled", status_code=303)

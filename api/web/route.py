@@ -25,9 +25,10 @@ from roundtable.overview import Directory
 # (path, label) of the pages each role has.
 NAV: dict[Role, list[tuple[str, str]]] = {
     Role.CHAIR: [("/cases", N_("Cases")), ("/meetings", N_("Meetings")),
-                 ("/actions", N_("Actions")), ("/audit", N_("Audit"))],
+                 ("/actions", N_("Actions")), ("/signals", N_("Signals")),
+                 ("/audit", N_("Audit"))],
     Role.MEMBER: [("/cases", N_("Cases")), ("/meetings", N_("Meetings")),
-                  ("/actions", N_("Actions"))],
+                  ("/actions", N_("Actions")), ("/signals", N_("Signals"))],
     Role.AUDITOR: [("/audit", N_("Audit"))],
     Role.POLICY: [],
 }

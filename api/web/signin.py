@@ -15,10 +15,10 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
 
 @router.get("/")
-def home(ws: SessionDep, svc: ServicesDep) -> Response:
+def home(request: Request, ws: SessionDep, svc: ServicesDep) -> Response:
     if ws.session is None or ws.session.person_id is None:
         return RedirectResponse("/login", status_code=303)
-    return RedirectResponse(HOME[signed_in(ws, svc).role], status_code=303)
+    return RedirectResponse(HOME[signed_in(request, ws, svc).role], status_code=303)
 
 
 @router.get("/login")

@@ -19,6 +19,13 @@ DONE = {
     "completed": N_("The action was marked as completed."),
     "attendance": N_("The attendance was recorded."),
     "scheduled": N_("The meeting was scheduled."),
+    "signalled": N_("Your signal was raised: the chair will triage it."),
+    "triaged": N_("The signal was triaged."),
+    "answered": N_("Your organisation's answer was recorded."),
+    "minutes": N_("The minutes were recorded."),
+    "cancelled": N_("The meeting was cancelled."),
+    "noted": N_("The note was added."),
+    "proposed": N_("The action was proposed: the chair will agree it."),
 }
 
 # What each label means at this round table (API.md).
@@ -52,3 +59,16 @@ RULE_PROBLEMS = {
     "recipients": N_("Name at least one recipient, or choose a meeting instead."),
     "other": N_("This sharing rule is not complete yet."),
 }
+
+SIGNAL_STATUSES = {"new": N_("new"), "accepted": N_("accepted"), "declined": N_("declined"),
+                   "referred": N_("referred")}
+
+FEEDBACK_STATUSES = {"awaiting_consent": N_("awaiting consent"), "released": N_("released"),
+                     "refused": N_("refused")}
+
+ACTION_STATUSES = {"proposed": N_("proposed"), "open": N_("open"), "done": N_("done"),
+                   "not_possible": N_("not possible"), "not_undertaken": N_("not undertaken"),
+                   "cancelled": N_("cancelled")}
+
+NOTE_KINDS = {"progress": N_("progress"), "outcome": N_("outcome"),
+              "cancellation": N_("cancellation")}

@@ -39,11 +39,11 @@ class ActionReads(ReadPath):
             overdue=overdue)
         return self._shown(caller, rows, "GET /v1/actions")
 
-    def action(self, caller: Caller, action_id: UUID) -> Json:
+    def action(self, caller: Caller, action_id: UUID,
+               endpoint: str = "GET /v1/actions/{id}") -> Json:
         row = self.ctx.queries.action_for(caller.facts, action_id)
         if row is None:
             raise NotFoundError("no such action")
-        endpoint = "GET /v1/actions/{id}"
         (shown,) = self._shown(caller, [row], endpoint)
         case_id = UUID(row["case_id"])
         opener = self.ctx.sealer.opener(case_id)

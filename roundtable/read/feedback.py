@@ -18,17 +18,18 @@ from roundtable.read.feedback_pdf import render_sheet
 
 
 class FeedbackReads(ReadPath):
-    def feedback(self, caller: Caller, feedback_id: UUID) -> Json:
-        (shown,) = self._sheet_shown(caller, [self._readable(caller, feedback_id)],
-                               "GET /v1/feedback/{id}")
+    def feedback(self, caller: Caller, feedback_id: UUID,
+                 endpoint: str = "GET /v1/feedback/{id}") -> Json:
+        (shown,) = self._sheet_shown(caller, [self._readable(caller, feedback_id)], endpoint)
         return shown
 
-    def case_feedback(self, caller: Caller, case_id: UUID) -> list[Json]:
+    def case_feedback(self, caller: Caller, case_id: UUID,
+                      endpoint: str = "GET /v1/cases/{id}/feedback") -> list[Json]:
         """The sheets of a case the caller may see (case viewers)."""
         if self.ctx.queries.case_for(caller.facts, case_id) is None:
             raise NotFoundError("no such case")
         rows = self.ctx.queries.feedback_of_case(caller.facts, case_id)
-        return self._sheet_shown(caller, rows, "GET /v1/cases/{id}/feedback")
+        return self._sheet_shown(caller, rows, endpoint)
 
     def feedback_pdf(self, caller: Caller, feedback_id: UUID) -> bytes:
         """The printable sheet: the table, the dates, the case reference (never the subject),

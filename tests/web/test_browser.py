@@ -132,7 +132,8 @@ def test_signing_in_and_moving_around_with_the_keyboard_alone(
 ) -> None:
     page = new_context(browser, outside).new_page()
     page.goto(f"{site.url}/login")
-    page.keyboard.type(site.world.officer.token)  # the token field has the focus
+    expect(page.get_by_label("Token")).to_be_focused()  # the token field has the focus
+    page.keyboard.type(site.world.officer.token)
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{site.url}/cases")
 
@@ -240,11 +241,38 @@ def test_the_pages_read_well_on_a_phone(
     sign_in(page, site, site.world.officer)
     screenshot(page, "14-phone-cases", full_page=False)
     page.get_by_role("link", name=re.compile("RT-")).first.click()
+    page.wait_for_url(re.compile(r"/cases/[0-9a-f-]{36}$"))
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "the case page scrolls sideways on a phone"
     screenshot(page, "15-phone-case", full_page=False)
     page.locator("#contribute").scroll_into_view_if_needed()
     screenshot(page, "16-phone-contribute", full_page=False)
+
+
+def test_a_member_raises_a_signal_and_the_chair_declines_it_in_the_inbox(
+    site: Site, browser: Browser, outside: Outside
+) -> None:
+    member = new_context(browser, outside, javascript=False).new_page()
+    sign_in(member, site, site.world.teacher)
+    member.get_by_role("link", name="Signals").click()
+    member.get_by_label("Title, when there is no person (optional)").fill("Noise at the square")
+    member.get_by_label("Concern", exact=True).fill("Groups gather late at night")
+    member.get_by_role("button", name="Raise the signal").click()
+    expect(member.get_by_role("status")).to_contain_text("Your signal was raised")
+    screenshot(member, "17-signals-member")
+
+    chair = new_context(browser, outside).new_page()
+    sign_in(chair, site, site.world.chair)
+    chair.get_by_role("link", name="Signals").click()
+    triage = chair.locator("form.triage").first
+    triage.get_by_label("Decline", exact=True).check()
+    triage.get_by_label("Reason (required to decline or refer)").fill("A matter for the city")
+    screenshot(chair, "18-signals-chair-inbox")
+    triage.get_by_role("button", name="Triage").click()
+    expect(chair.get_by_role("status")).to_contain_text("The signal was triaged")
+
+    member.reload()
+    expect(member.locator("article.signal").first).to_contain_text("A matter for the city")
 
 
 def test_the_server_answered_every_page_without_an_error(site: Site) -> None:

@@ -5,6 +5,10 @@ from __future__ import annotations
 import sqlite3
 import stat
 
+import pytest
+from starlette.types import Scope
+
+from api.ops import RequestLog, route_template
 from tests.web.support import WebWorld
 
 
@@ -106,3 +110,31 @@ def test_a_session_ends_after_two_idle_hours(web: WebWorld) -> None:
 
     assert response.status_code == 303
     assert response.headers["location"] == "/login"
+
+
+def test_a_page_view_is_logged_with_the_person_who_viewed_it(
+    web: WebWorld, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    visitor = web.visitor(web.officer)
+    logged: list[tuple[str | None, object]] = []
+
+    def record(self: RequestLog, scope: Scope, status: int, seconds: float) -> None:
+        logged.append((route_template(scope), (scope.get("state") or {}).get("person_id")))
+
+    monkeypatch.setattr(RequestLog, "record", record)
+    visitor.client.get("/cases")
+
+    assert logged == [("/cases", web.officer.id)]
+
+
+def test_a_new_token_ends_the_persons_web_sessions(web: WebWorld) -> None:
+    visitor = web.visitor(web.officer)
+    other = web.visitor(web.colleague)
+
+    reissued = web.table.client.post(f"/v1/people/{web.officer.id}/token",
+                                     headers=web.table.headers())
+
+    assert reissued.status_code == 200
+    response = visitor.client.get("/cases", follow_redirects=False)
+    assert response.headers["location"] == "/login"
+    assert other.client.get("/cases", follow_redirects=False).status_code == 200
