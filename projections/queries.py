@@ -18,6 +18,7 @@ from projections import facts
 from projections.actions_queries import ActionQueries
 from projections.case_queries import CaseQueries
 from projections.feedback_queries import FeedbackQueries
+from projections.figures_queries import FiguresQueries
 from projections.meetings_queries import MeetingQueries
 from projections.query_base import (
     _CASE_VISIBLE,
@@ -206,5 +207,5 @@ def _str(value: object | None) -> str | None:
 
 
 class Queries(CoreQueries, CaseQueries, MeetingQueries, ActionQueries, SignalQueries,
-              FeedbackQueries, ReportQueries):
+              FeedbackQueries, ReportQueries, FiguresQueries):
     """Every query of the read models; a capability's queries are a module and one line here."""

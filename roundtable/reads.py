@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from roundtable.read.base import DisclosureRecorder, Json
 from roundtable.read.feedback import FeedbackReads
+from roundtable.read.figures import FiguresReads
 from roundtable.read.meetings import MeetingReads
 from roundtable.read.network import NetworkReads
 from roundtable.read.notices import NoticeReads
@@ -20,7 +21,7 @@ from roundtable.read.signals import SignalReads
 
 
 class Reads(PeopleReads, PrivacyReads, MeetingReads, SignalReads, RequestReads, NoticeReads,
-            FeedbackReads, ReportReads, NetworkReads):
+            FeedbackReads, ReportReads, NetworkReads, FiguresReads):
     """Every read of the service."""
 
 
