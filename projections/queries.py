@@ -31,6 +31,7 @@ from projections.query_base import (
     _scope,
     _us,
 )
+from projections.reciprocity_queries import ReciprocityQueries
 from projections.report_queries import ReportQueries
 from projections.signals_queries import SignalQueries
 
@@ -207,5 +208,6 @@ def _str(value: object | None) -> str | None:
 
 
 class Queries(CoreQueries, CaseQueries, MeetingQueries, ActionQueries, SignalQueries,
-              FeedbackQueries, ReportQueries, FiguresQueries):
+              FeedbackQueries, ReportQueries, FiguresQueries,
+              ReciprocityQueries):
     """Every query of the read models; a capability's queries are a module and one line here."""

@@ -38,3 +38,14 @@ def policy_figure_svg(
     if figure not in figures:
         raise InvalidError(("query", "figure"), f"must be one of {', '.join(sorted(figures))}")
     return Response(figure_svg(figure, figures[figure]), media_type="image/svg+xml")
+
+
+@router.get("/reciprocity", dependencies=[Fresh])
+def reciprocity(
+    svc: ServicesDep,
+    caller: CallerDep,
+    since: Annotated[date | None, Query(alias="from")] = None,
+    until: Annotated[date | None, Query(alias="to")] = None,
+) -> list[dict[str, Any]]:
+    """Per organisation, what it gave, read, answered and attended (chair)."""
+    return svc.reads.reciprocity(caller, since, until)
