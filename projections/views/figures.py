@@ -45,16 +45,23 @@ CREATE TABLE IF NOT EXISTS figures_meetings (
     def _figures_opened(self, e: model.Case.Opened) -> None:
         self._figures_fact(CASE_OPENED, e.kind, e)
         self.db.execute("INSERT INTO figures_cases VALUES (?, ?)",
-                        (str(e.originator_id), e.timestamp.date().isoformat()))
+                        (str(e.originator_id), e.opened_on))
+
+    @handles(model.Case.Reopened)
+    def _figures_reopened(self, e: model.Case.Reopened) -> None:
+        """A reopened case's next closing counts the days since it was reopened."""
+        self.db.execute("UPDATE figures_cases SET opened_on=? WHERE case_id=?",
+                        (e.reopened_on, str(e.originator_id)))
 
     @handles(model.Case.Closed)
     def _figures_closed(self, e: model.Case.Closed) -> None:
-        """The detail is how many days the case was open, from its opening to this close."""
+        """The detail is how many days the case was open: from the day it was opened (or
+        last reopened) to the day it is closed, both on the service's clock."""
         row = self.db.execute("SELECT opened_on FROM figures_cases WHERE case_id=?",
                               (str(e.originator_id),)).fetchone()
         days = None
         if row is not None:
-            days = str((e.timestamp.date() - date.fromisoformat(row[0])).days)
+            days = str((date.fromisoformat(e.closed_on) - date.fromisoformat(row[0])).days)
         self._figures_fact(CASE_CLOSED, days, e)
 
     @handles(model.Case.Erased)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -67,7 +67,7 @@ def test_the_figures_count_suppress_and_name_no_case_person_or_text(world: World
     assert shown["actions_by_outcome"]["done"] == "<5"
     assert shown["actions_by_outcome"]["cancelled"] == "<5"  # the open one, with its case
     assert shown["actions_overdue"] == 0
-    assert shown["median_days_open"] == 0.0
+    assert shown["median_days_open"] == (TODAY - date(2026, 11, 2)).days  # the clock moved
     assert shown["meetings_held"] == 0
     text = json.dumps(found)
     assert [s for s in secrets if s in text] == []
@@ -77,6 +77,22 @@ def test_a_median_over_fewer_than_five_closings_is_not_shown(world: World) -> No
     world.ok(world.post(f"/v1/cases/{world.case_id}/close", world.chair, {"reason": "done"}))
     shown = figures(world)["figures"]
     assert (shown["cases_closed"], shown["median_days_open"]) == ("<5", None)
+
+
+def test_the_median_counts_the_days_from_opening_or_reopening_to_closing(
+    world: World,
+) -> None:
+    clock = world.table.clock
+    cases = [world.case_id] + [world.table.case(f"Subject {i}") for i in range(4)]
+    for days, case_id in zip((1, 2, 3, 10, 30), cases, strict=True):
+        clock.now = datetime(2026, 11, 2, 9, tzinfo=UTC) + timedelta(days=days)
+        world.ok(world.post(f"/v1/cases/{case_id}/close", world.chair, {"reason": "done"}))
+    assert figures(world)["figures"]["median_days_open"] == 3.0
+    world.ok(world.post(f"/v1/cases/{cases[4]}/reopen", world.chair, {"reason": "again"}))
+    clock.advance(days=100)
+    world.ok(world.post(f"/v1/cases/{cases[4]}/close", world.chair, {"reason": "done"}))
+    shown = figures(world)["figures"]
+    assert (shown["cases_closed"], shown["median_days_open"]) == (6, 6.5)
 
 
 def test_an_open_overdue_action_is_counted_and_other_periods_count_nothing(
