@@ -15,6 +15,7 @@ from api.routes import (
     contributions,
     directory,
     feedback,
+    figures,
     meetings,
     notices,
     privacy,
@@ -42,7 +43,7 @@ def create_app(services: Services, *, metrics: bool = False) -> FastAPI:
     errors.install(app)
     docs.install(app)
     for module in (directory, cases, contributions, meetings, privacy, audit, actions, signals,
-                   requests, notices, feedback, report):
+                   requests, notices, feedback, report, figures):
         app.include_router(module.router)
     install_web_page(app)  # the web page: /, /login, /cases..., /static
     ops.install(app, metrics=metrics)  # last: its request log wraps every middleware

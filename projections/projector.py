@@ -17,6 +17,7 @@ from projections.views.base import ProjectionBase
 from projections.views.cases import CaseProjection
 from projections.views.contributions import ContributionProjection
 from projections.views.feedback import FeedbackProjection
+from projections.views.figures import FiguresProjection
 from projections.views.meetings import MeetingProjection
 from projections.views.notices import NoticeProjection
 from projections.views.people import PeopleProjection
@@ -36,6 +37,7 @@ class Projector(
     NoticeProjection,
     FeedbackProjection,
     ReportProjection,
+    FiguresProjection,
 ):
     def apply(self, event: Any) -> None:
         for handler in HANDLERS.get(type(event), ()):

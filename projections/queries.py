@@ -18,6 +18,7 @@ from projections import facts
 from projections.actions_queries import ActionQueries
 from projections.case_queries import CaseQueries
 from projections.feedback_queries import FeedbackQueries
+from projections.figures_queries import FiguresQueries
 from projections.meetings_queries import MeetingQueries
 from projections.query_base import (
     _CASE_VISIBLE,
@@ -30,6 +31,7 @@ from projections.query_base import (
     _scope,
     _us,
 )
+from projections.reciprocity_queries import ReciprocityQueries
 from projections.report_queries import ReportQueries
 from projections.signals_queries import SignalQueries
 
@@ -206,5 +208,6 @@ def _str(value: object | None) -> str | None:
 
 
 class Queries(CoreQueries, CaseQueries, MeetingQueries, ActionQueries, SignalQueries,
-              FeedbackQueries, ReportQueries):
+              FeedbackQueries, ReportQueries, FiguresQueries,
+              ReciprocityQueries):
     """Every query of the read models; a capability's queries are a module and one line here."""

@@ -9,18 +9,21 @@ from __future__ import annotations
 
 from roundtable.read.base import DisclosureRecorder, Json
 from roundtable.read.feedback import FeedbackReads
+from roundtable.read.figures import FiguresReads
 from roundtable.read.meetings import MeetingReads
 from roundtable.read.network import NetworkReads
 from roundtable.read.notices import NoticeReads
 from roundtable.read.people import PeopleReads, organisation_json, person_json
 from roundtable.read.privacy import PrivacyReads
+from roundtable.read.reciprocity import ReciprocityReads
 from roundtable.read.report import ReportReads
 from roundtable.read.requests import RequestReads
 from roundtable.read.signals import SignalReads
 
 
 class Reads(PeopleReads, PrivacyReads, MeetingReads, SignalReads, RequestReads, NoticeReads,
-            FeedbackReads, ReportReads, NetworkReads):
+            FeedbackReads, ReportReads, NetworkReads, FiguresReads,
+            ReciprocityReads):
     """Every read of the service."""
 
 

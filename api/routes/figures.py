@@ -1,0 +1,51 @@
+"""The policy level: the process in figures (small counts suppressed), as JSON or a chart."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+
+from api.deps import CallerDep, Fresh, ServicesDep
+from domain.errors import InvalidError
+from roundtable.read.figures_chart import figure_svg
+
+router = APIRouter(prefix="/v1", tags=["figures"])
+
+
+@router.get("/policy/figures", dependencies=[Fresh])
+def policy_figures(
+    svc: ServicesDep,
+    caller: CallerDep,
+    since: Annotated[date | None, Query(alias="from")] = None,
+    until: Annotated[date | None, Query(alias="to")] = None,
+) -> dict[str, Any]:
+    """Counts for a period (policy, chair); 1 to 4 shown as "<5"; no person, case or text."""
+    return svc.reads.policy_figures(caller, since, until)
+
+
+@router.get("/policy/figures.svg", dependencies=[Fresh], response_class=Response)
+def policy_figure_svg(
+    svc: ServicesDep,
+    caller: CallerDep,
+    figure: Annotated[str, Query(max_length=64)] = "cases_opened",
+    since: Annotated[date | None, Query(alias="from")] = None,
+    until: Annotated[date | None, Query(alias="to")] = None,
+) -> Response:
+    """One figure (a key of `figures`) as an SVG bar chart; small counts labelled "<5"."""
+    figures = svc.reads.policy_figures(caller, since, until)["figures"]
+    if figure not in figures:
+        raise InvalidError(("query", "figure"), f"must be one of {', '.join(sorted(figures))}")
+    return Response(figure_svg(figure, figures[figure]), media_type="image/svg+xml")
+
+
+@router.get("/reciprocity", dependencies=[Fresh])
+def reciprocity(
+    svc: ServicesDep,
+    caller: CallerDep,
+    since: Annotated[date | None, Query(alias="from")] = None,
+    until: Annotated[date | None, Query(alias="to")] = None,
+) -> list[dict[str, Any]]:
+    """Per organisation, what it gave, read, answered and attended (chair)."""
+    return svc.reads.reciprocity(caller, since, until)
