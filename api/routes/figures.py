@@ -5,16 +5,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from api.deps import CallerDep, Fresh, ServicesDep
+from api.errors import WAITS
+from api.routing import v1_router
 from domain.errors import InvalidError
 from roundtable.read.figures_chart import figure_svg
 
-router = APIRouter(prefix="/v1", tags=["figures"])
+router = v1_router("figures")
 
 
-@router.get("/policy/figures", dependencies=[Fresh])
+@router.get("/policy/figures", dependencies=[Fresh], responses=WAITS)
 def policy_figures(
     svc: ServicesDep,
     caller: CallerDep,
@@ -25,7 +27,8 @@ def policy_figures(
     return svc.reads.policy_figures(caller, since, until)
 
 
-@router.get("/policy/figures.svg", dependencies=[Fresh], response_class=Response)
+@router.get("/policy/figures.svg", dependencies=[Fresh], response_class=Response,
+            responses=WAITS)
 def policy_figure_svg(
     svc: ServicesDep,
     caller: CallerDep,
@@ -40,7 +43,7 @@ def policy_figure_svg(
     return Response(figure_svg(figure, figures[figure]), media_type="image/svg+xml")
 
 
-@router.get("/reciprocity", dependencies=[Fresh])
+@router.get("/reciprocity", dependencies=[Fresh], responses=WAITS)
 def reciprocity(
     svc: ServicesDep,
     caller: CallerDep,
