@@ -64,12 +64,9 @@ def _posted(request: Request, ws: WebSession, caller: Caller, svc: ServicesDep,
     action_uuid = parse_id(action_id)
     try:
         run(action_uuid)
-    except forms.FormErrors as error:
-        return _action_page(request, ws, caller, svc, action_uuid, errors=error.errors,
+    except (forms.FormErrors, InvalidError) as error:
+        return _action_page(request, ws, caller, svc, action_uuid, errors=forms.errors_of(error),
                             status_code=422)
-    except InvalidError as error:
-        return _action_page(request, ws, caller, svc, action_uuid, status_code=422,
-                            errors={forms.field_of(error): forms.refused(error)})
     return RedirectResponse(f"/actions/{action_id}?done={done}", status_code=303)
 
 

@@ -149,3 +149,11 @@ def field_of(error: Exception) -> str:
 
 def refused(error: Exception) -> str:
     return REFUSED.get(field_of(error), N_("This value was not accepted."))
+
+
+def errors_of(error: Exception) -> dict[str, str]:
+    """The message of each refused field: a form's own errors, or the field an
+    `InvalidError` of the service names."""
+    if isinstance(error, FormErrors):
+        return error.errors
+    return {field_of(error): refused(error)}

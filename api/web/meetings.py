@@ -53,11 +53,9 @@ def schedule(request: Request, form: CheckedForm, ws: SessionDep, caller: WebCal
         body = forms.validate(MeetingCreate, {"held_on": forms.text(form, "held_on"),
                                               "case_ids": forms.texts(form, "case_ids")})
         created = svc.commands.schedule_meeting(caller, body.held_on, body.case_ids)
-    except forms.FormErrors as error:
-        return _meetings_page(request, ws, caller, svc, errors=error.errors, status_code=422)
-    except InvalidError as error:
-        return _meetings_page(request, ws, caller, svc, status_code=422,
-                              errors={forms.field_of(error): forms.refused(error)})
+    except (forms.FormErrors, InvalidError) as error:
+        return _meetings_page(request, ws, caller, svc, errors=forms.errors_of(error),
+                              status_code=422)
     return RedirectResponse(f"/meetings/{created.id}?done=scheduled", status_code=303)
 
 
@@ -90,12 +88,9 @@ def attendance(request: Request, meeting_id: str, form: CheckedForm, ws: Session
         body = forms.validate(AttendanceIn, {"person_ids": forms.texts(form, "person_ids"),
                                              "excused": forms.texts(form, "excused")})
         svc.commands.record_attendance(caller, meeting_uuid, body.person_ids, body.excused)
-    except forms.FormErrors as error:
-        return _meeting_page(request, ws, caller, svc, meeting_uuid, errors=error.errors,
+    except (forms.FormErrors, InvalidError) as error:
+        return _meeting_page(request, ws, caller, svc, meeting_uuid, errors=forms.errors_of(error),
                              status_code=422)
-    except InvalidError as error:
-        return _meeting_page(request, ws, caller, svc, meeting_uuid, status_code=422,
-                             errors={forms.field_of(error): forms.refused(error)})
     return RedirectResponse(f"/meetings/{meeting_id}?done=attendance", status_code=303)
 
 
@@ -110,12 +105,9 @@ def minutes(request: Request, meeting_id: str, form: CheckedForm, ws: SessionDep
                                           "decisions": [d for d in decisions if d]})
         svc.commands.record_minutes(caller, meeting_uuid, body.case_id, body.text,
                                     body.decisions)
-    except forms.FormErrors as error:
-        return _meeting_page(request, ws, caller, svc, meeting_uuid, errors=error.errors,
+    except (forms.FormErrors, InvalidError) as error:
+        return _meeting_page(request, ws, caller, svc, meeting_uuid, errors=forms.errors_of(error),
                              status_code=422)
-    except InvalidError as error:
-        return _meeting_page(request, ws, caller, svc, meeting_uuid, status_code=422,
-                             errors={forms.field_of(error): forms.refused(error)})
     return RedirectResponse(f"/meetings/{meeting_id}?done=minutes", status_code=303)
 
 
