@@ -289,7 +289,8 @@ DEMO_STEPS = 7  # the founding and the six steps below, for a progress bar
 
 def create_demo(paths: Paths, today: date | None = None,
                 advance: Callable[[int], None] = lambda _: None) -> dict[str, Any]:
-    """Create `paths` holding the demo round table; tokens for the chair and two partners."""
+    """Create `paths` holding the demo round table; tokens for the chair, two partners, the
+    auditor and the policy officer."""
     built, created = initialise(paths, FOUNDING)  # raises AlreadyInitialised: nothing changed
     advance(1)
     try:
@@ -310,6 +311,11 @@ def create_demo(paths: Paths, today: date | None = None,
         "partners": [{"name": PEOPLE[key][0], "organisation": ORGANISATIONS[PEOPLE[key][1]][0],
                       "token": demo.tokens[key], "person_id": str(demo.people[key].id)}
                      for key in PARTNERS],
+        # The two of the prevention service who see no case: the auditor (the data protection
+        # officer) and the policy officer (figures only).
+        **{role: {"name": PEOPLE[key][0], "organisation": FOUNDING.organisation,
+                  "token": demo.tokens[key], "person_id": str(demo.people[key].id)}
+           for role, key in (("auditor", "dpo"), ("policy", "policy"))},
         "hint": f"curl -H 'Authorization: Bearer {demo.tokens['chair']}' "
         "http://127.0.0.1:8000/v1/cases",
     }

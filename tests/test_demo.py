@@ -233,6 +233,16 @@ def test_the_handed_out_tokens_belong_to_the_chair_and_two_partners(demo: Demo) 
     assert demo.chair_token in demo.made["hint"]
 
 
+def test_the_auditor_and_the_policy_officer_get_tokens_that_see_no_case(demo: Demo) -> None:
+    for key, role in (("auditor", "auditor"), ("policy", "policy")):
+        printed = demo.made[key]
+        me = demo.get("/v1/me", printed["token"])
+        assert (me["id"], me["name"], me["role"]) == (printed["person_id"], printed["name"], role)
+        assert demo.get("/v1/cases", printed["token"]) == []
+    figures = demo.get("/v1/policy/figures", demo.made["policy"]["token"])
+    assert figures["figures"]["cases_opened"] == 7  # the demo opens 7 cases: no suppression
+
+
 def test_the_two_partners_see_different_sets_and_neither_all_the_chair_sees(
     demo: Demo,
 ) -> None:

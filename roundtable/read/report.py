@@ -44,6 +44,8 @@ class ReportReads(ReadPath):
             "feedback_released": counts.get(report.FEEDBACK_RELEASED, 0),
             "feedback_refused": counts.get(report.FEEDBACK_REFUSED, 0),
             "disclosures_by_organisation": self._disclosures(start, end),
+            # The contract keys the counts by id; the names say whose they are.
+            "organisations": {o["id"]: o["name"] for o in self.ctx.queries.organisations()},
         }
 
     def _reviews_overdue(self, today: date) -> list[Json]:

@@ -38,8 +38,10 @@ def test_an_empty_period_counts_nothing_and_names_every_organisation(world: Worl
     assert (found["red_contributions"], found["withdrawals"], found["erasures"],
             found["feedback_released"], found["feedback_refused"]) == (
         0, 0, {"on_time": 0, "late": 0}, 0, 0)
-    organisations = {o["id"] for o in world.ok(world.get("/v1/organisations", world.chair))}
-    assert set(found["disclosures_by_organisation"]) == organisations
+    organisations = {o["id"]: o["name"]
+                     for o in world.ok(world.get("/v1/organisations", world.chair))}
+    assert set(found["disclosures_by_organisation"]) == set(organisations)
+    assert found["organisations"] == organisations  # read by name, not only by id
 
 
 def test_red_withdrawals_and_feedback_are_counted_in_their_period(world: World) -> None:
