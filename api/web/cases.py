@@ -94,11 +94,8 @@ def agree_action(request: Request, case_id: str, form: CheckedForm, ws: SessionD
         created = svc.commands.agree_action(caller, case_uuid, body.description,
                                             body.assignee_organisation_id, body.due_on,
                                             body.based_on)
-    except forms.FormErrors as error:
+    except (forms.FormErrors, InvalidError) as error:
         return case_page(request, ws, caller, svc, case_uuid, status_code=422,
-                         action_errors=error.errors)
-    except InvalidError as error:
-        return case_page(request, ws, caller, svc, case_uuid, status_code=422,
-                         action_errors={forms.field_of(error): forms.refused(error)})
+                         form_errors={"action": forms.errors_of(error)})
     done = "agreed" if created.status == "open" else "proposed"
     return RedirectResponse(f"/cases/{case_id}?done={done}#actions-h", status_code=303)
