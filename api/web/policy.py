@@ -64,7 +64,9 @@ def chart(name: str, caller: WebCaller, svc: ServicesDep,
     figures = svc.reads.policy_figures(caller, since, until)["figures"]
     if name not in figures:
         raise NotFoundError("no such figure")
-    return Response(figure_svg(name, figures[name]), media_type="image/svg+xml")
+    # Drawn small, so that its labels read at the size the dashboard shows it.
+    return Response(figure_svg(name, figures[name], width=480, height=360),
+                    media_type="image/svg+xml")
 
 
 def _query(start: str | None, end: str | None) -> str:
