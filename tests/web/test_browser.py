@@ -313,7 +313,7 @@ def test_a_member_raises_a_signal_and_the_chair_declines_it_in_the_inbox(
 def test_a_policy_person_sees_the_dashboard_with_its_charts_and_no_case(
     site: Site, browser: Browser, outside: Outside
 ) -> None:
-    page = new_context(browser, outside).new_page()
+    page = new_context(browser, outside, height=1450).new_page()  # the charts in one view
     sign_in(page, site, site.policy)
     expect(page.get_by_role("link", name="Cases")).to_have_count(0)
     page.get_by_role("link", name="Policy").click()
@@ -335,6 +335,7 @@ def test_a_policy_person_sees_the_dashboard_with_its_charts_and_no_case(
     for hidden in ("Subject Person", site.world.officer_note, site.world.red_note, "RT-"):
         assert hidden not in html
     screenshot(page, "19-policy-dashboard")
+    screenshot(page, "19-policy-dashboard-charts", full_page=False)  # the README's
 
     page.goto(f"{site.url}/cases/{site.world.case_id}")
     expect(page.get_by_role("heading", name="Not found")).to_be_visible()
