@@ -63,7 +63,8 @@ def _cases_page(request: Request, ws: WebSession, caller: Caller, svc: ServicesD
         done=done,
         values=values or {}, errors=errors or {},
         may={"see_cases": caller.role in (Role.CHAIR, Role.MEMBER),
-             "open_case": caller.role is Role.CHAIR})
+             "open_case": caller.role is Role.CHAIR,
+             "see_figures": caller.role is Role.POLICY})
 
 
 @router.get("/cases/{case_id}")

@@ -36,6 +36,9 @@ def test_a_policy_person_sees_the_figures_the_network_and_no_case(web: WebWorld)
     assert policy.get("/actions").status_code == 403
     assert policy.get("/audit").status_code == 403
     assert policy.get("/", follow_redirects=False).headers["location"] == "/policy"
+    landing = policy.get("/cases").text  # where signing in leads
+    assert 'href="/policy"' in landing
+    assert "/cases/" not in landing
 
 
 def test_the_dashboard_takes_a_period_and_its_charts_follow_it(web: WebWorld) -> None:
