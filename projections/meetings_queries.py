@@ -27,7 +27,7 @@ _MEETING_VISIBLE = (
 )
 _MEETING_COLUMNS = (
     "m.id, m.held_on, m.attendance_at, COALESCE(d.kind, 'case') AS kind, d.starts_at, "
-    "d.place, COALESCE(d.status, CASE WHEN m.attendance_at IS NULL THEN 'planned' "
+    "d.place, d.cancel_reason, COALESCE(d.status, CASE WHEN m.attendance_at IS NULL THEN 'planned' "
     "ELSE 'held' END) AS status"
 )
 _MEETINGS = "meetings m LEFT JOIN meeting_details d ON d.meeting_id=m.id"

@@ -23,6 +23,8 @@ Json = dict[str, Any]
 # `/meetings` shows the coming meetings and those of this many past days (API.md).
 MEETINGS_PAST_DAYS = 90
 CASE_STATUSES = ("open", "closed", "erased")
+# What `/actions` lists: what is still to be done.
+ACTIVE_ACTIONS = ("proposed", "open")
 
 
 @dataclass(frozen=True)
@@ -104,15 +106,13 @@ def case_meetings(ctx: Context, reads: Reads, caller: Caller, case_id: UUID) -> 
     return shown
 
 
-def actions(reads: Reads, caller: Caller, today: date) -> list[Json]:
-    """The open actions across the caller's cases (as `Reads.actions`): those of its own
-    organisation (a chair: all), overdue first, then by due date."""
-    found = []
-    for case in reads.cases(caller, "open", None, "GET /actions"):
-        for action in reads.actions(caller, UUID(case["id"]), "GET /actions"):
-            mine = action["assignee_organisation_id"] == str(caller.organisation_id)
-            if action["completed"] or not (mine or caller.role is Role.CHAIR):
-                continue
-            overdue = action["due_on"] is not None and action["due_on"] < today.isoformat()
-            found.append({**action, "case_reference": case["reference"], "overdue": overdue})
-    return sorted(found, key=lambda a: (not a["overdue"], a["due_on"] or "9999", a["id"]))
+def actions(reads: Reads, caller: Caller) -> list[Json]:
+    """What is still to be done (`proposed` and `open` actions) across the caller's cases, as
+    `GET /v1/actions?status=...` gives it (`Reads.all_actions`): those assigned to its own
+    organisation (a chair: all), overdue first, then by due date (none last)."""
+    mine = caller.role is not Role.CHAIR
+    found = [action for status in ACTIVE_ACTIONS
+             for action in reads.all_actions(caller, mine=mine, status=status,
+                                             endpoint="GET /actions")]
+    return sorted(found, key=lambda a: (not a["overdue"], a["due_on"] or "9999-12-31",
+                                        a["id"]))

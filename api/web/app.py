@@ -8,7 +8,18 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.web import actions, audit, cases, contribute, feedback, meetings, signals, signin
+from api.web import (
+    actions,
+    audit,
+    cases,
+    contribute,
+    feedback,
+    meetings,
+    policy,
+    requests,
+    signals,
+    signin,
+)
 from api.web.headers import SecurityHeaders
 from api.web.render import Pages
 from api.web.texts import (
@@ -22,7 +33,8 @@ from api.web.texts import (
 )
 
 STATIC = Path(__file__).parent / "static"
-ROUTERS = (signin, cases, contribute, meetings, actions, audit, signals, feedback)
+ROUTERS = (signin, cases, contribute, requests, meetings, actions, audit, signals, feedback,
+           policy)
 
 
 def install(app: FastAPI) -> None:

@@ -1,8 +1,13 @@
-"""The auditor's page: the log verified, a signed checkpoint to keep, the disclosure log."""
+"""The auditor's page: the log verified, a signed checkpoint to keep, the disclosure log, and
+the auditor's report for a chosen period (as `GET /v1/audit/report`: process figures, no
+person, subject or text; the disclosures by organisation name)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import ServicesDep
 from api.web.auth import SessionDep, WebCaller
@@ -14,11 +19,15 @@ ENDPOINT = "GET /audit"
 
 
 @router.get("/audit")
-def audit(request: Request, ws: SessionDep, caller: WebCaller, svc: ServicesDep) -> Response:
+def audit(request: Request, ws: SessionDep, caller: WebCaller, svc: ServicesDep,
+          since: Annotated[date | None, Query(alias="from")] = None,
+          until: Annotated[date | None, Query(alias="to")] = None) -> Response:
     verified = svc.audit.verify(caller)  # auditors and chairs only: 403 for the others
+    report = svc.reads.audit_report(caller, since, until)
     checkpoint = svc.audit.checkpoint(caller)
     disclosures = svc.audit.disclosures(caller, None)["disclosures"]
     names = overview.directory(svc.ctx)
     return render(request, "audit.html", **page_context(ws, caller, names),
                   verified=verified, checkpoint=checkpoint.to_json(),
-                  disclosures=disclosures)
+                  disclosures=disclosures, report=report,
+                  since=report["from"] or "", until=report["to"] or "")

@@ -26,29 +26,36 @@ CASE_PAGE = "GET /cases/{id}"
 def case_page(request: Request, ws: WebSession, caller: Caller, svc: ServicesDep,
               case_id: UUID, *, done: str = "", status_code: int = 200,
               values: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
-              action_errors: dict[str, str] | None = None) -> Response:
-    """The case page; with the contribution form's values and errors, or the action form's
-    errors, when a form is shown again."""
+              form_errors: dict[str, dict[str, str]] | None = None) -> Response:
+    """The case page; with the contribution form's values and errors, or another form's errors
+    (`form_errors` by form: `action`, `request`, `answer:REQUEST_ID`, `feedback`), when a form
+    is shown again."""
     names = overview.directory(svc.ctx)
     shown = svc.reads.case(caller, case_id, CASE_PAGE)
     contributions = svc.reads.contributions(caller, case_id, CASE_PAGE)
     actions = svc.reads.actions(caller, case_id, CASE_PAGE)
+    requests = svc.reads.case_requests(caller, case_id, CASE_PAGE)
     sheets = svc.reads.case_feedback(caller, case_id, CASE_PAGE)
     mine = str(caller.organisation_id)
     active = caller.role in (Role.CHAIR, Role.MEMBER) and shown["status"] == "open"
-    may = {"manage": caller.role is Role.CHAIR and shown["status"] == "open",
-           "contribute": active}
     on_table = set(shown["organisations"])
+    may = {"manage": caller.role is Role.CHAIR and shown["status"] == "open",
+           "contribute": active, "ask": active and bool(on_table - {mine})}
+    ours = [c for c in contributions if active and not c["withdrawn"]
+            and c["owner"] and c["owner"]["organisation_id"] == mine]
     return render(
         request, "case.html", status_code, **page_context(ws, caller, names),
         case=shown, contributions=contributions, actions=actions, sheets=sheets, done=done,
-        may=may,
+        requests=requests, may=may,
         joinable=[o for o in names.sorted_organisations() if o["id"] not in on_table],
-        withdrawable={c["id"] for c in contributions if active and not c["withdrawn"]
-                      and c["owner"] and c["owner"]["organisation_id"] == mine},
+        askable=[o for o in shown["organisations"] if o != mine],
+        withdrawable={c["id"] for c in ours},
+        ours=ours,
+        answerable={r["id"] for r in requests if active and r["status"] == "open"
+                    and r["to_organisation_id"] == mine},
         completable={a["id"] for a in actions if active and a["status"] == "open"
                      and a["assignee_organisation_id"] == mine},
-        action_errors=action_errors or {},
+        form_errors=form_errors or {},
         **(contribution_form(svc, caller, case_id, names, values, errors)
            if may["contribute"] else {}))
 

@@ -63,7 +63,8 @@ def _cases_page(request: Request, ws: WebSession, caller: Caller, svc: ServicesD
         done=done,
         values=values or {}, errors=errors or {},
         may={"see_cases": caller.role in (Role.CHAIR, Role.MEMBER),
-             "open_case": caller.role is Role.CHAIR})
+             "open_case": caller.role is Role.CHAIR,
+             "see_figures": caller.role is Role.POLICY})
 
 
 @router.get("/cases/{case_id}")
@@ -94,11 +95,8 @@ def agree_action(request: Request, case_id: str, form: CheckedForm, ws: SessionD
         created = svc.commands.agree_action(caller, case_uuid, body.description,
                                             body.assignee_organisation_id, body.due_on,
                                             body.based_on)
-    except forms.FormErrors as error:
+    except (forms.FormErrors, InvalidError) as error:
         return case_page(request, ws, caller, svc, case_uuid, status_code=422,
-                         action_errors=error.errors)
-    except InvalidError as error:
-        return case_page(request, ws, caller, svc, case_uuid, status_code=422,
-                         action_errors={forms.field_of(error): forms.refused(error)})
+                         form_errors={"action": forms.errors_of(error)})
     done = "agreed" if created.status == "open" else "proposed"
     return RedirectResponse(f"/cases/{case_id}?done={done}#actions-h", status_code=303)

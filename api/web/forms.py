@@ -134,6 +134,9 @@ REFUSED = {
     "title": N_("Name the person of concern, or give a title."),
     "reason": N_("Give a reason to decline, refer or refuse; none with a consent."),
     "refer_to": N_("Only a referred signal names where it was referred."),
+    "to_organisation_id": N_("Choose an organisation on the case table."),
+    "contribution_id": N_("Choose a contribution your organisation made on this case, or "
+                          "decline with a reason."),
 }
 
 
@@ -142,7 +145,8 @@ def field_of(error: Exception) -> str:
     loc = getattr(error, "loc", ())
     for part in loc:
         name = FORM_FIELD.get(str(part), str(part))
-        if name in REFUSED or name in ("text", "tlp", "description", "due_on", "decisions"):
+        if name in REFUSED or name in ("text", "tlp", "description", "due_on", "decisions",
+                                       "question"):
             return name
     return "form"
 

@@ -26,14 +26,14 @@ from roundtable.overview import Directory
 NAV: dict[Role, list[tuple[str, str]]] = {
     Role.CHAIR: [("/cases", N_("Cases")), ("/meetings", N_("Meetings")),
                  ("/actions", N_("Actions")), ("/signals", N_("Signals")),
-                 ("/audit", N_("Audit"))],
+                 ("/policy", N_("Policy")), ("/audit", N_("Audit"))],
     Role.MEMBER: [("/cases", N_("Cases")), ("/meetings", N_("Meetings")),
                   ("/actions", N_("Actions")), ("/signals", N_("Signals"))],
     Role.AUDITOR: [("/audit", N_("Audit"))],
-    Role.POLICY: [],
+    Role.POLICY: [("/policy", N_("Policy"))],
 }
 HOME = {Role.CHAIR: "/cases", Role.MEMBER: "/cases", Role.AUDITOR: "/audit",
-        Role.POLICY: "/cases"}
+        Role.POLICY: "/policy"}
 
 ERRORS: dict[int, tuple[str, str]] = {
     403: (N_("Not allowed"), N_("Your role or organisation may not do this.")),

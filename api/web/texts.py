@@ -26,6 +26,10 @@ DONE = {
     "cancelled": N_("The meeting was cancelled."),
     "noted": N_("The note was added."),
     "proposed": N_("The action was proposed: the chair will agree it."),
+    "asked": N_("Your request was sent: the organisation asked will answer it here."),
+    "request_answered": N_("Your organisation's answer to the request was recorded."),
+    "drafted": N_("The feedback sheet was drafted: it is released once every other "
+                  "organisation on the case table has consented."),
 }
 
 # What each label means at this round table (API.md).

@@ -30,14 +30,14 @@ class ActionReads(ReadPath):
         return self._shown(caller, rows, endpoint)
 
     def all_actions(self, caller: Caller, *, mine: bool = False, status: str | None = None,
-                    overdue: bool | None = None) -> list[Json]:
+                    overdue: bool | None = None, endpoint: str = "GET /v1/actions") -> list[Json]:
         """What the table owes, and to whom: across the cases the caller may see."""
         if caller.role not in (Role.CHAIR, Role.MEMBER):
             raise NotPermittedError("only chairs and members list actions")
         rows = self.ctx.queries.actions_for(
             caller.facts, today=self._today().isoformat(), mine=mine, status=status,
             overdue=overdue)
-        return self._shown(caller, rows, "GET /v1/actions")
+        return self._shown(caller, rows, endpoint)
 
     def action(self, caller: Caller, action_id: UUID,
                endpoint: str = "GET /v1/actions/{id}") -> Json:

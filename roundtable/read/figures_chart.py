@@ -12,6 +12,7 @@ from typing import Any
 
 import pygal  # type: ignore[import-untyped]
 from pygal.etree import etree  # type: ignore[import-untyped]
+from pygal.style import DefaultStyle  # type: ignore[import-untyped]
 
 from domain.figures_rules import SUPPRESSED
 
@@ -20,11 +21,17 @@ from domain.figures_rules import SUPPRESSED
 sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
 
 
-def figure_svg(name: str, value: Any) -> bytes:
-    """The chart of one figure: a count, a median (None: not shown) or counts by category."""
+# pygal's default, with a "no data" that does not shout over an empty chart.
+STYLE = DefaultStyle(no_data_font_size=22)
+
+
+def figure_svg(name: str, value: Any, *, width: int = 800, height: int = 600) -> bytes:
+    """The chart of one figure: a count, a median (None: not shown) or counts by category;
+    drawn at `width` × `height` (a smaller drawing scaled up reads larger on a page)."""
     items = value if isinstance(value, dict) else {name: value}
     chart = pygal.Bar(js=[], show_legend=False, title=name.replace("_", " "),
-                      print_values=True, x_label_rotation=20, no_data_text="no data")
+                      print_values=True, x_label_rotation=20, no_data_text="no data",
+                      width=width, height=height, style=STYLE)
     chart.x_labels = [_label(key, n) for key, n in items.items()]
     chart.add(name, [_bar(n) for n in items.values()])
     root = chart.render_tree()

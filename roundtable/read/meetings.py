@@ -43,6 +43,7 @@ class MeetingReads(ReadPath):
             **self._summary(row, agenda),
             "case_ids": [item["case_id"] for item in agenda],
             "starts_at": row["starts_at"],
+            "cancel_reason": self._open(meeting_id, "cancel_reason", row["cancel_reason"]),
             "present": [_person_json(r) for r in queries.present(meeting_id)],
             "excused": [_person_json(r) for r in queries.excused(meeting_id)],
             "minutes": minutes,

@@ -67,7 +67,7 @@ def test_a_chair_plans_a_case_meeting_with_its_agenda_time_and_place(world: Worl
     cases = {c["id"]: c["reference"] for c in world.ok(world.get("/v1/cases", world.chair))}
     assert meeting == {
         "id": meeting_id, "held_on": "2026-11-05", "kind": "case", "starts_at": "14:30",
-        "place": "Town hall, room 2", "status": "planned",
+        "place": "Town hall, room 2", "status": "planned", "cancel_reason": None,
         "agenda": [{"case_id": other, "reference": cases[other], "item": "to_close"},
                    {"case_id": world.case_id, "reference": cases[world.case_id],
                     "item": "ongoing"}],
@@ -265,7 +265,8 @@ def test_a_chair_cancels_a_meeting_once_and_then_no_attendance_or_minutes(world:
                                  {"reason": "the chair is ill"}))
     assert list(answer) == ["position"]
     assert before < answer["position"] == head(world.table)
-    assert read(world, meeting_id, world.teacher)["status"] == "cancelled"
+    shown = read(world, meeting_id, world.teacher)
+    assert (shown["status"], shown["cancel_reason"]) == ("cancelled", "the chair is ill")
     with world.unchanged():
         again = world.post(f"/v1/meetings/{meeting_id}/cancel", world.chair, {"reason": "x"})
         attended = attend(world, meeting_id, [world.officer])

@@ -87,3 +87,31 @@ def test_another_organisation_cannot_note_an_action_it_was_not_given(web: WebWor
 
     assert refused.status_code == 403
     assert PROGRESS not in web.visitor(web.chair).client.get(page).text
+
+
+def test_the_actions_list_is_what_the_api_lists_overdue_first_and_a_disclosure(
+    web: WebWorld,
+) -> None:
+    proposal = _propose(web)  # the school's, proposed, no due date
+    later = web.table.post(f"/v1/cases/{web.case_id}/actions", {
+        "description": "Call the school again", "assignee_organisation_id": web.school,
+        "due_on": "2026-12-30", "based_on": []})["id"]
+    soon = web.table.post(f"/v1/cases/{web.case_id}/actions", {
+        "description": "Check the attendance register", "assignee_organisation_id": web.school,
+        "due_on": "2026-11-03", "based_on": []})["id"]
+    web.table.post(f"/v1/actions/{later}/complete", {"outcome": "done"}, web.teacher.token)
+    web.table.clock.advance(days=2)  # `soon` was due yesterday: overdue
+
+    page = web.visitor(web.teacher).client.get("/actions").text
+
+    listed = list(page.split('href="/actions/')[1:])
+    order = [i.split('"')[0] for i in listed]
+    assert order == [soon, proposal]  # overdue first; the done one is gone
+    api = web.table.client.get("/v1/actions?mine=true", headers=web.table.headers(
+        web.teacher.token)).json()
+    assert {a["id"] for a in api if a["status"] in ("proposed", "open")} == set(order)
+    found = web.table.client.get(f"/v1/audit/disclosures?case_id={web.case_id}",
+                                 headers=web.table.headers()).json()["disclosures"]
+    mine = [d for d in found if d["person_id"] == web.teacher.id
+            and d["endpoint"] == "GET /actions"]
+    assert sorted(id_ for d in mine for id_ in d["ids"]) == sorted(order)

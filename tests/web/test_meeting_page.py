@@ -73,6 +73,8 @@ def test_the_chair_cancels_a_planned_meeting_with_a_reason(web: WebWorld) -> Non
     assert cancelled.status_code == 303
     after = chair.client.get(page).text
     assert "This meeting was cancelled." in after
+    assert "Reason: Holidays" in after
+    assert "Reason: Holidays" in web.visitor(web.officer).client.get(page).text
     assert f'action="{page}/cancel"' not in after
     held = chair.client.post(f"/meetings/{web.meeting_id}/cancel",
                              data={"csrf": csrf, "reason": "Too late"})

@@ -29,7 +29,8 @@ def test_every_html_answer_has_a_strict_content_security_policy(web: WebWorld) -
         chair.client.get("/meetings"),
         chair.client.get(f"/meetings/{web.meeting_id}"),
         chair.client.get("/actions"),
-        chair.client.get("/audit"),
+        chair.client.get("/audit?from=2026-01-01"),
+        chair.client.get("/policy"),
         chair.client.get(f"/cases/{uuid.uuid4()}"),  # 404 page
         member.client.get("/audit"),  # 403 page
         chair.client.post("/logout", data={}),  # 403: no CSRF token
@@ -43,7 +44,7 @@ def test_every_html_answer_has_a_strict_content_security_policy(web: WebWorld) -
 def test_pages_hold_no_inline_script_event_handler_or_style(web: WebWorld) -> None:
     chair = web.visitor(web.chair)
     for path in ("/login", "/cases", f"/cases/{web.case_id}", "/meetings",
-                 f"/meetings/{web.meeting_id}", "/actions", "/audit"):
+                 f"/meetings/{web.meeting_id}", "/actions", "/audit", "/policy"):
         html = chair.client.get(path).text
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), path
         assert not re.search(r"\son[a-z]+\s*=", html), path
