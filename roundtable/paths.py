@@ -10,8 +10,8 @@ from urllib.parse import unquote, urlparse
 
 @dataclass(frozen=True)
 class Paths:
-    """`database` (a postgresql:// URL) holds the events and the views when set; the data
-    directory then holds the key store and the audit file."""
+    """`database` (a postgresql:// URL) holds every store when set (`roundtable.stores`): the
+    data directory then holds only scratch space (`rebuild`) and, by default, the keys."""
 
     data: Path
     keys: Path
@@ -33,6 +33,11 @@ class Paths:
     def credentials(self) -> Path:
         """Token hashes (SQLite deployments; on PostgreSQL a table of the database)."""
         return self.data / "credentials.sqlite"
+
+    @property
+    def sessions(self) -> Path:
+        """The web sessions (SQLite deployments)."""
+        return self.data / "sessions.sqlite"
 
     @property
     def audit(self) -> Path:
