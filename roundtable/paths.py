@@ -27,6 +27,7 @@ class Paths:
 
     @property
     def case_keys(self) -> Path:
+        """The wrapped case keys (SQLite deployments; on PostgreSQL a schema of the database)."""
         return self.data / "case-keys.sqlite"
 
     @property
@@ -36,12 +37,13 @@ class Paths:
 
     @property
     def sessions(self) -> Path:
-        """The web sessions (SQLite deployments)."""
+        """The web sessions (SQLite deployments; on PostgreSQL a schema of the database)."""
         return self.data / "sessions.sqlite"
 
     @property
     def audit(self) -> Path:
-        """The disclosure log, its tree, and every signed checkpoint: durable, not derived."""
+        """The disclosure log, its tree, and every signed checkpoint: durable, not derived
+        (SQLite deployments; on PostgreSQL a schema of the database)."""
         return self.data / "audit.sqlite"
 
     @property
