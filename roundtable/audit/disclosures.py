@@ -122,18 +122,17 @@ class DisclosureLog:
     def _write_batch(self, entries: list[Disclosure]) -> None:
         with self._store.transaction() as db:
             # Numbered under the store's lock, so the tree holds the records in `seq` order
-            # whichever process (or host) writes them.
+            # whichever process (or host) writes them; in bulk: a few statements per batch.
             row = db.execute("SELECT MAX(seq) FROM disclosures").fetchone()
-            seq = int(row[0] or 0)
-            for e in entries:
-                seq += 1
-                db.execute(
-                    "INSERT INTO disclosures (seq, person_id, case_id, contribution_ids, "
-                    "endpoint, at, kind, ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (seq, e.person_id, e.case_id, json.dumps(list(e.contribution_ids)),
-                     e.endpoint, e.at, e.kind, json.dumps(list(e.ids))),
-                )
-                DISCLOSURE_TREE.append(db, seq, disclosure_leaf(seq, e))
+            first = int(row[0] or 0) + 1
+            numbered = list(enumerate(entries, first))
+            db.executemany(
+                "INSERT INTO disclosures (seq, person_id, case_id, contribution_ids, endpoint, "
+                "at, kind, ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(seq, e.person_id, e.case_id, json.dumps(list(e.contribution_ids)),
+                  e.endpoint, e.at, e.kind, json.dumps(list(e.ids))) for seq, e in numbered])
+            DISCLOSURE_TREE.append_many(db, ((seq, disclosure_leaf(seq, e))
+                                             for seq, e in numbered))
         self.commits += 1
 
     def records(self) -> Iterator[tuple[int, Disclosure]]:
