@@ -3,6 +3,7 @@ database with its own copy of the keys directory, and what one host writes the o
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import time
@@ -187,3 +188,37 @@ def to_files(table: Table, url: str) -> None:
                     file.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
             file.commit()
             db.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def test_a_rotation_on_postgresql_interrupted_before_the_rename_opens_with_the_new_key(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The rotation marker names the database; the next load of the key finishes the
+    rotation from the store's check value there, as it does for a key file."""
+    keys, _ = two_hosts(tmp_path)
+    store = PgCaseKeyStore(url, load_key_encryption_key(keys))
+    case_id = uuid.uuid4()
+    store.create(case_id)
+    key = store.get(case_id)
+    store.close()
+    old_kek = load_key_encryption_key(keys)
+
+    def crash(*_args: object) -> None:
+        raise OSError("simulated crash before the rename")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "replace", crash)
+        with pytest.raises(OSError, match="simulated crash"):
+            rotate_key_encryption_key(keys, url)
+    assert (keys / "kek.key.new").exists()
+
+    recovered = load_key_encryption_key(keys)
+
+    assert recovered != old_kek
+    assert not (keys / "kek.key.new").exists()
+    assert not (keys / "kek.rotating").exists()
+    reopened = PgCaseKeyStore(url, recovered)
+    try:
+        assert reopened.get(case_id) == key
+    finally:
+        reopened.close()
