@@ -18,7 +18,8 @@ from roundtable.audit.trail import Checkpoint, append_event, create_event_trail
 from roundtable.audit.verify import LogReport, verify_all
 from roundtable.context import RoundTableApplication
 from roundtable.paths import Paths, event_store_env
-from roundtable.sealing import CaseKeyStore, Sealer, load_key_encryption_key
+from roundtable.sealing import Sealer, load_key_encryption_key
+from roundtable.stores import backend_of
 
 
 @dataclass
@@ -79,7 +80,7 @@ def case_key_unsealer(paths: Paths) -> Iterator[Unseal | None]:
     if not (paths.keys / "kek.key").exists():
         yield None
         return
-    keys = CaseKeyStore(paths.case_keys, load_key_encryption_key(paths.keys))
+    keys = backend_of(paths).case_keys(load_key_encryption_key(paths.keys))
     try:
         yield Sealer(keys).open
     finally:
@@ -92,7 +93,7 @@ def open_trail(paths: Paths) -> Iterator[Trail]:
     app = RoundTableApplication(env=event_store_env(paths))
     with case_key_unsealer(paths) as unseal:
         views, catchup = open_views(app, paths, unseal=unseal)
-        disclosures = DisclosureLog(paths.audit, utc_now)
+        disclosures = DisclosureLog(backend_of(paths).audit(), utc_now)
         try:
             yield Trail(app, views, catchup, disclosures, signer)
         finally:

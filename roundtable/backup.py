@@ -10,8 +10,9 @@ on: the audit file first (its checkpoints then never cover more of the log than 
 the log holds), then the event log, then the case keys and any other store (a case's key is
 created before the case's first event, so every case in the copied log has its key).
 
-On PostgreSQL the events and views live in the database: the archive holds what the data
-directory keeps, and `pg_dump` covers the rest.
+On PostgreSQL every store lives in the database (`roundtable.stores`: the events, the read
+models, the case keys, the audit trail, the credentials, the web sessions) and `pg_dump` backs
+it up; the archive then holds the one thing the database does not: the keys (`--with-keys`).
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ FORMAT = "roundtable-backup/1"
 MANIFEST = "manifest.json"
 # Every key file a restore needs; never the rotation's lock or leftovers.
 KEY_FILES = ("kek.key", "log-signing.key")
-PG_DUMP_HINT = ("the events and views are in PostgreSQL: back the database up with "
+PG_DUMP_HINT = ("every store but the keys is in PostgreSQL (events, read models, case keys, "
+                "audit trail, credentials, sessions): back the database up with "
                 "`pg_dump --format=custom` (and restore it with `pg_restore`)")
 
 
@@ -52,9 +54,10 @@ class Archived:
 
 
 def backup(paths: Paths, to: Path, *, with_keys: bool) -> Archived:
-    stores = _stores(paths)
+    stores = _stores(paths) if paths.database is None else []
     if not stores and not with_keys:
-        raise BackupError(f"{paths.data} holds no store to back up")
+        raise BackupError(f"{PG_DUMP_HINT}; `--with-keys` archives the keys" if paths.database
+                          else f"{paths.data} holds no store to back up")
     keys = _key_files(paths.keys) if with_keys else []
     to = to.resolve()
     with tempfile.TemporaryDirectory(dir=to.parent, prefix=".roundtable-backup-") as staging:

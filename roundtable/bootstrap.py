@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,11 +18,12 @@ from roundtable.audit.service import Audit
 from roundtable.auditing import Trail, open_views
 from roundtable.commands import Commands, finish_erasures, finish_signal_keys
 from roundtable.context import Context, RoundTableApplication
-from roundtable.credentials import CredentialStore
 from roundtable.paths import Paths, event_store_env, keep_files_private, resolve_paths
 from roundtable.reads import Reads
-from roundtable.sealing import CaseKeyStore, Sealer, load_key_encryption_key
-from roundtable.sessions import SessionStore
+from roundtable.sealing import Sealer, load_key_encryption_key
+from roundtable.stores import backend_of
+
+log = logging.getLogger("roundtable")
 
 
 @dataclass
@@ -42,23 +44,26 @@ def build(
     `project=False` (API processes of a PostgreSQL deployment) leaves the views to the
     projection workers and only follows them."""
     keep_files_private()
+    stores = backend_of(paths)  # what lives where: files of the data directory, or PostgreSQL
+    for name in stores.adopt_files():
+        log.warning("moved %s of %s into the database and deleted the file", name, paths.data)
     kek = load_key_encryption_key(paths.keys)
     # A key rotated while this runs (`roundtable rotate-key`) is picked up, not an error.
-    keys = CaseKeyStore(paths.case_keys, kek, reload=lambda: load_key_encryption_key(paths.keys))
+    keys = stores.case_keys(kek, reload=lambda: load_key_encryption_key(paths.keys))
     app = RoundTableApplication(env=event_store_env(paths))
     signer = load_signing_key(paths.keys)
     sealer = Sealer(keys)
     store, catchup = open_views(app, paths, project=project, unseal=sealer.open)
-    credentials = CredentialStore.open(paths.credentials, paths.database)
+    credentials = stores.credentials()
     if credentials.created:
         credentials.import_v1(v1_token_hashes(app))
     ctx = Context(app=app, queries=Queries(store), catchup=catchup, sealer=sealer,
                   keys=keys, credentials=credentials, clock=clock)
-    disclosures = DisclosureLog(paths.audit, clock)
+    disclosures = DisclosureLog(stores.audit(), clock)
     finish_erasures(ctx)
     finish_signal_keys(ctx)
     trail = Trail(app, store, catchup, disclosures, signer)
-    sessions = SessionStore(paths.data / "sessions.sqlite", clock)  # the web page's
+    sessions = stores.sessions(clock)  # the web page's
     services = Services(ctx=ctx, commands=Commands(ctx), reads=Reads(ctx, disclosures),
                         audit=Audit(ctx, trail), sessions=sessions)
     # The log signs itself: a checkpoint at most a second after any write, and on close.

@@ -212,11 +212,14 @@ def cmd_retention(args: argparse.Namespace) -> int:
 
 def cmd_rotate_key(args: argparse.Namespace) -> int:
     from roundtable.sealing import rotate_key_encryption_key
+    from roundtable.stores import backend_of
 
     paths = _existing(args)
-    count = rotate_key_encryption_key(paths.keys, paths.case_keys)
+    count = rotate_key_encryption_key(paths.keys, backend_of(paths).key_store)
     print(f"re-wrapped {count} case keys under a new key-encryption key in {paths.keys}; "
-          "a running `serve` picks it up by itself")
+          "a running `serve` picks it up by itself", end="")
+    print("; copy the new kek.key into the keys directory of every other host now (they refuse "
+          "to open case keys until they have it)" if paths.database else "")
     return 0
 
 
@@ -232,7 +235,8 @@ def _parser() -> argparse.ArgumentParser:
                          "./roundtable-data)")
         sub.add_argument("--keys", help="key directory (default $ROUNDTABLE_KEYS, else "
                          "DATA/keys)")
-        sub.add_argument("--database", help="a postgresql:// URL for the events and views "
+        sub.add_argument("--database", help="a postgresql:// URL holding every store (events, "
+                         "views, case keys, audit trail, credentials, web sessions) "
                          "(default $ROUNDTABLE_DATABASE_URL, else the embedded SQLite store)")
         sub.set_defaults(run=run)
         return sub

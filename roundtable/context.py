@@ -23,7 +23,7 @@ from projections.queries import Queries
 from projections.query_base import Row
 from projections.runner import Catchup
 from roundtable.credentials import CredentialStore
-from roundtable.sealing import CaseKeyStore, Sealer
+from roundtable.sealing import CaseKeys, Sealer
 
 T = TypeVar("T")
 
@@ -81,7 +81,7 @@ class Context:
     queries: Queries
     catchup: Catchup
     sealer: Sealer
-    keys: CaseKeyStore
+    keys: CaseKeys
     credentials: CredentialStore
     clock: Callable[[], datetime]
 

@@ -10,7 +10,8 @@ from roundtable.backup import PG_DUMP_HINT, BackupError, backup, restore
 from roundtable.paths import Paths, resolve_paths
 from roundtable.progress import add_flag, progress
 from roundtable.rebuild import Rebuilt, ViewsInUse, rebuild
-from roundtable.sealing import CaseKeyStore, load_key_encryption_key
+from roundtable.sealing import load_key_encryption_key
+from roundtable.stores import backend_of
 
 Command = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
 ERRORS = (BackupError, ViewsInUse)
@@ -65,8 +66,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def _check_keys(paths: Paths) -> None:
     """The key-encryption key must open the restored case-key store (KeyFileError if not)."""
-    if paths.case_keys.exists():
-        CaseKeyStore(paths.case_keys, load_key_encryption_key(paths.keys)).close()
+    stores = backend_of(paths)
+    if stores.has_case_keys():
+        stores.case_keys(load_key_encryption_key(paths.keys)).close()
 
 
 def cmd_restore(args: argparse.Namespace) -> int:

@@ -10,8 +10,8 @@ from urllib.parse import unquote, urlparse
 
 @dataclass(frozen=True)
 class Paths:
-    """`database` (a postgresql:// URL) holds the events and the views when set; the data
-    directory then holds the key store and the audit file."""
+    """`database` (a postgresql:// URL) holds every store when set (`roundtable.stores`): the
+    data directory then holds only scratch space (`rebuild`) and, by default, the keys."""
 
     data: Path
     keys: Path
@@ -27,6 +27,7 @@ class Paths:
 
     @property
     def case_keys(self) -> Path:
+        """The wrapped case keys (SQLite deployments; on PostgreSQL a schema of the database)."""
         return self.data / "case-keys.sqlite"
 
     @property
@@ -35,8 +36,14 @@ class Paths:
         return self.data / "credentials.sqlite"
 
     @property
+    def sessions(self) -> Path:
+        """The web sessions (SQLite deployments; on PostgreSQL a schema of the database)."""
+        return self.data / "sessions.sqlite"
+
+    @property
     def audit(self) -> Path:
-        """The disclosure log, its tree, and every signed checkpoint: durable, not derived."""
+        """The disclosure log, its tree, and every signed checkpoint: durable, not derived
+        (SQLite deployments; on PostgreSQL a schema of the database)."""
         return self.data / "audit.sqlite"
 
     @property

@@ -21,7 +21,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
@@ -96,14 +96,18 @@ def load_key_encryption_key(keys_dir: Path) -> bytes:
     return _read_key_file(keys_dir / KEK_FILE)
 
 
-def rotate_key_encryption_key(keys_dir: Path, store_path: Path) -> int:
+# A key store: the path of its SQLite file, or the postgresql:// URL of the database holding it.
+Store = Path | str
+
+
+def rotate_key_encryption_key(keys_dir: Path, store_path: Store) -> int:
     """Re-wrap every case key under a fresh KEK; returns how many were re-wrapped.
 
     The commit of the key store's transaction is the one point at which the new
     KEK takes over; before it the old key file opens the store, after it the new
     one does, and recovery picks whichever of the two opens it.
     """
-    if not store_path.exists():
+    if isinstance(store_path, Path) and not store_path.exists():
         raise FileNotFoundError(f"no key store at {store_path}")
     with _rotation_lock(keys_dir):
         _finish_interrupted_rotation(keys_dir, store_path)
@@ -113,7 +117,7 @@ def rotate_key_encryption_key(keys_dir: Path, store_path: Path) -> int:
         if not _check_opens(AESGCM(old_kek), _read_store_check(store_path)):
             raise _wrong_kek_error(store_path)
         new_kek = AESGCM.generate_key(bit_length=256)
-        _write_secret_file(keys_dir / _ROTATION_MARKER, os.fsencode(store_path.resolve()))
+        _write_secret_file(keys_dir / _ROTATION_MARKER, _store_name(store_path))
         _write_secret_file(keys_dir / _NEW_KEK_FILE, _encode_key(new_kek))
         _fsync_dir(keys_dir)
         try:
@@ -149,7 +153,7 @@ def _rotation_lock(keys_dir: Path) -> Iterator[None]:
         os.close(fd)  # closing the descriptor releases the flock
 
 
-def _finish_interrupted_rotation(keys_dir: Path, store_path: Path | None = None) -> None:
+def _finish_interrupted_rotation(keys_dir: Path, store_path: Store | None = None) -> None:
     """Bring keys_dir back to a single KEK file; the caller holds the rotation lock.
 
     store_path is the caller's own idea of the key store, used only when the
@@ -173,10 +177,15 @@ def _finish_interrupted_rotation(keys_dir: Path, store_path: Path | None = None)
     _remove_rotation_marker(keys_dir)
 
 
-def _rotation_store_path(keys_dir: Path, fallback: Path | None) -> Path:
+def _store_name(store: Store) -> bytes:
+    return os.fsencode(store.resolve()) if isinstance(store, Path) else store.encode()
+
+
+def _rotation_store_path(keys_dir: Path, fallback: Store | None) -> Store:
     marker = keys_dir / _ROTATION_MARKER
     try:
-        return Path(os.fsdecode(marker.read_bytes()))
+        named = os.fsdecode(marker.read_bytes())
+        return named if named.startswith("postgres") else Path(named)
     except OSError:
         if fallback is not None:
             return fallback
@@ -187,7 +196,11 @@ def _rotation_store_path(keys_dir: Path, fallback: Path | None) -> Path:
         ) from None
 
 
-def _read_store_check(store_path: Path) -> bytes:
+def _read_store_check(store_path: Store) -> bytes:
+    if isinstance(store_path, str):
+        from roundtable.keystore_pg import read_check
+
+        return read_check(store_path)
     if not store_path.exists():
         raise KeyFileError(
             f"an interrupted key rotation names the key store {store_path}, which is not "
@@ -223,7 +236,11 @@ def _remove_rotation_marker(keys_dir: Path) -> None:
         _fsync_dir(keys_dir)
 
 
-def _rewrap_store(store_path: Path, old_kek: bytes, new_kek: bytes) -> int:
+def _rewrap_store(store_path: Store, old_kek: bytes, new_kek: bytes) -> int:
+    if isinstance(store_path, str):
+        from roundtable.keystore_pg import rewrap
+
+        return rewrap(store_path, old_kek, new_kek)
     old, new = AESGCM(old_kek), AESGCM(new_kek)
     conn = _connect(store_path)
     try:
@@ -342,9 +359,10 @@ def _unwrap_case_key(kek: AESGCM, case_id: UUID, wrapped: bytes) -> bytes:
         raise ValueError(f"the stored data key of case {case_id} is damaged") from None
 
 
-def _wrong_kek_error(store_path: Path) -> KeyFileError:
+def _wrong_kek_error(store_path: Store) -> KeyFileError:
+    where = store_path if isinstance(store_path, Path) else "the PostgreSQL database"
     return KeyFileError(
-        f"the key-encryption key does not open the key store at {store_path}: "
+        f"the key-encryption key does not open the key store at {where}: "
         f"restore the {KEK_FILE} this store was created with (or last rotated to); "
         "a new key cannot open existing data"
     )
@@ -447,6 +465,23 @@ class _LruCache:
 
     def clear(self) -> None:
         self._items.clear()
+
+
+class CaseKeys(Protocol):
+    """Per-case data keys, wrapped under the KEK: `CaseKeyStore` (a SQLite file of the data
+    directory) or `roundtable.keystore_pg.PgCaseKeyStore` (tables of a PostgreSQL database)."""
+
+    def create(self, case_id: UUID) -> None: ...
+
+    def get(self, case_id: UUID) -> bytes: ...
+
+    def destroy(self, case_id: UUID) -> bool: ...
+
+    def exists(self, case_id: UUID) -> bool: ...
+
+    def case_ids(self) -> list[UUID]: ...
+
+    def close(self) -> None: ...
 
 
 class CaseKeyStore:
@@ -617,7 +652,7 @@ class CaseKeyStore:
 class Sealer:
     """Seals and opens the free-text fields of a case under the case's data key."""
 
-    def __init__(self, keys: CaseKeyStore) -> None:
+    def __init__(self, keys: CaseKeys) -> None:
         self._keys = keys
 
     def seal(self, case_id: UUID, purpose: str, plaintext: str) -> str:

@@ -3,8 +3,10 @@
 The cookie carries a random session id; the store keeps only its SHA-256, the person signed in
 (none yet on the sign-in form) and the session's CSRF token. The bearer token never leaves the
 sign-in request. The store is a SQLite file (0600) in the data directory, so sessions survive a
-restart of `serve` and are shared by the API processes of one host; a copy of the file gives no
-working cookie. Signing out deletes the row: the old cookie stops working at once.
+restart of `serve` and are shared by the API processes of one host; on PostgreSQL it is the
+schema `roundtable_sessions` of the database, so a session started on one host is valid on
+every other. A copy of the store gives no working cookie. Signing out deletes the row: the old
+cookie stops working at once.
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from uuid import UUID
+
+from projections.db import Db, PgDb
 
 # A signed-in session ends after this long without a request, and in any case after a day's
 # meeting; the sign-in form's session (no person yet) after an hour.
@@ -51,17 +56,30 @@ def _us(moment: datetime) -> int:
 
 
 class SessionStore:
-    def __init__(self, path: Path, clock: Callable[[], datetime]) -> None:
+    def __init__(self, db: Db, clock: Callable[[], datetime], close: Callable[[], None]) -> None:
         self.clock = clock
+        self._db = db
+        self._close = close
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, path: Path, clock: Callable[[], datetime]) -> SessionStore:
+        """The SQLite file `path` (0600), created if missing."""
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600)
         os.fchmod(fd, 0o600)  # SQLite gives its journals the mode of the database file
         os.close(fd)
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
-                                   timeout=30)
-        self._lock = threading.Lock()
-        with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(SCHEMA)
+        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.executescript(SCHEMA)
+        return cls(db, clock, db.close)
+
+    @classmethod
+    def open_postgres(cls, url: str, clock: Callable[[], datetime]) -> SessionStore:
+        """The schema `roundtable_sessions` of the database, shared by every host."""
+        from roundtable.pg import SESSIONS_SCHEMA, open_schema
+
+        raw: Any = open_schema(url, SESSIONS_SCHEMA, lambda db: db.executescript(SCHEMA))
+        return cls(PgDb(raw), clock, raw.close)
 
     def start(self, person_id: UUID | None) -> tuple[str, Session]:
         """A new session; returns the id for the cookie (stored only as its hash)."""
@@ -110,7 +128,7 @@ class SessionStore:
 
     def close(self) -> None:
         with self._lock:
-            self._db.close()
+            self._close()
 
     def _purge(self, now: int) -> None:
         self._db.execute(

@@ -4,12 +4,13 @@ directory: the same cases and contributions read back, and `verify` passes."""
 from __future__ import annotations
 
 import io
-import json
 import subprocess
 import sys
 import tarfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -26,6 +27,16 @@ def roundtable(*args: str, database: str | None = None) -> subprocess.CompletedP
     return subprocess.run([sys.executable, "-m", "roundtable.cli", *args],
                           env=child_env(database), capture_output=True, text=True,
                           timeout=120, check=False)
+
+
+@contextmanager
+def serving(paths: Paths) -> Iterator[Server]:
+    server = Server(paths)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def members(archive: Path) -> set[str]:
@@ -155,25 +166,41 @@ def test_restore_refuses_a_directory_in_use_and_an_altered_archive(tmp_path: Pat
     assert not [p for p in new.rglob("*") if p.is_file()]
 
 
-def test_on_postgres_the_backup_holds_the_data_directory_and_names_pg_dump(
+def test_on_postgres_the_database_dump_and_the_keys_archive_restore_a_deployment(
     tmp_path: Path,
 ) -> None:
-    with postgres_database() as url:
-        paths, _ = found(tmp_path, url)
-        archive = tmp_path / "pg.tar.gz"
+    """The README's restore on PostgreSQL: `pg_restore` of a `pg_dump` into a new database,
+    then `roundtable restore` of the keys archive against it; the case keys and the trail are
+    in the dump, so the restored deployment reads the cases and verifies."""
+    with postgres_database() as url, postgres_database() as new_url:
+        paths, created = found(tmp_path, url)
+        with serving(paths) as server, server.client(created["token"]) as client:
+            opened = client.post("/v1/cases", json={"subject": {"name": "Restored Subject"}})
+            assert opened.status_code == 201, opened.text
+        refused = roundtable("backup", "--data", str(paths.data), "--to",
+                             str(tmp_path / "none.tar.gz"), database=url)
+        assert refused.returncode == 1
+        assert "pg_dump" in refused.stderr
+        archive = tmp_path / "keys.tar.gz"
         made = roundtable("backup", "--data", str(paths.data), "--to", str(archive),
-                          database=url)
+                          "--with-keys", database=url)
         assert made.returncode == 0, made.stderr
         assert "pg_dump" in made.stdout
-        names = members(archive)
-        stores = {f"data/{p.name}" for p in paths.data.glob("*.sqlite")
-                  if p.name != "sessions.sqlite"}  # sessions are not backed up
-        assert names == {"manifest.json", *stores}
-        with tarfile.open(archive) as tar:
-            manifest = tar.extractfile("manifest.json")
-            assert manifest is not None
-            assert json.loads(manifest.read())["database"] is True
+        assert members(archive) == {"manifest.json", "keys/kek.key", "keys/log-signing.key"}
+        dump = tmp_path / "db.dump"
+        subprocess.run(["pg_dump", "--format=custom", f"--file={dump}", url], check=True)
+        subprocess.run(["pg_restore", "--no-owner", f"--dbname={new_url}", str(dump)],
+                       check=True)
         elsewhere = roundtable("restore", "--from", str(archive), "--data",
-                               str(tmp_path / "new"), "--keys", str(paths.keys))
+                               str(tmp_path / "sqlite"))
         assert elsewhere.returncode == 1
         assert "pass --database" in elsewhere.stderr
+        new = Paths(tmp_path / "new", tmp_path / "new" / "keys", new_url)
+        restored = roundtable("restore", "--from", str(archive), "--data", str(new.data),
+                              database=new_url)
+        assert restored.returncode == 0, restored.stderr
+        with serving(new) as server, server.client(created["token"]) as client:
+            case = client.get(f"/v1/cases/{opened.json()['id']}")
+            assert case.status_code == 200, case.text
+            assert case.json()["subject"]["name"] == "Restored Subject"
+            assert client.get("/v1/audit/verify").json()["ok"]

@@ -7,14 +7,15 @@ A record is durable before the response that shows the text leaves. It lives in 
 own (not the event store), so that reads are not capped by the event store's write rate:
 concurrent responses share one commit (group commit). Its records are ids and times only.
 It is tamper-evident like the event log: a Merkle tree over its records, written in the same
-transaction, and signed checkpoints. This file also keeps the event log's checkpoints and the
+transaction, and signed checkpoints. Its store also keeps the event log's checkpoints and the
 leaves they signed (`SIGNED_EVENT_TREE`): durable, never derived, apart from the read models.
+The store (`roundtable.audit.store`) is the file `audit.sqlite` of the data directory, or the
+schema `roundtable_audit` of a PostgreSQL deployment, shared by every host.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,18 +25,9 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from projections.db import Db
+from roundtable.audit.store import AuditStore, SqliteAuditStore
 from roundtable.audit.trail import DISCLOSURE_TREE, SIGNED_EVENT_TREE, Checkpoint
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS disclosures (
-    seq INTEGER PRIMARY KEY, person_id TEXT NOT NULL, case_id TEXT,
-    contribution_ids TEXT NOT NULL, endpoint TEXT NOT NULL, at TEXT NOT NULL,
-    kind TEXT, ids TEXT);
-CREATE INDEX IF NOT EXISTS disclosures_case ON disclosures(case_id, seq);
-CREATE TABLE IF NOT EXISTS checkpoints (
-    log TEXT NOT NULL, size INTEGER NOT NULL, root BLOB NOT NULL, note TEXT NOT NULL,
-    PRIMARY KEY (log, size));
-"""
 
 
 @dataclass(frozen=True)
@@ -67,17 +59,11 @@ def disclosure_leaf(seq: int, entry: Disclosure) -> bytes:
 
 
 class DisclosureLog:
-    def __init__(self, path: Path, clock: Callable[[], datetime]) -> None:
+    def __init__(self, store: AuditStore | Path, clock: Callable[[], datetime]) -> None:
+        """`store`: where the tables live (`roundtable.stores`), or the path of an audit file."""
         self.clock = clock
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
-                                   timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(SCHEMA)
-        _add_kind_columns(self._db)
-        DISCLOSURE_TREE.create(self._db)
-        SIGNED_EVENT_TREE.create(self._db)
-        self._reader = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._store = SqliteAuditStore(store) if isinstance(store, Path) else store
+        self._reader = self._store.reader()
         self._read_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._cv = threading.Condition()
@@ -134,21 +120,19 @@ class DisclosureLog:
             self._write_batch(entries)
 
     def _write_batch(self, entries: list[Disclosure]) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            for e in entries:
-                cursor = self._db.execute(
-                    "INSERT INTO disclosures (person_id, case_id, contribution_ids, endpoint, "
-                    "at, kind, ids) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (e.person_id, e.case_id, json.dumps(list(e.contribution_ids)), e.endpoint,
-                     e.at, e.kind, json.dumps(list(e.ids))),
-                )
-                seq = int(cursor.lastrowid or 0)
-                DISCLOSURE_TREE.append(self._db, seq, disclosure_leaf(seq, e))
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+        with self._store.transaction() as db:
+            # Numbered under the store's lock, so the tree holds the records in `seq` order
+            # whichever process (or host) writes them; in bulk: a few statements per batch.
+            row = db.execute("SELECT MAX(seq) FROM disclosures").fetchone()
+            first = int(row[0] or 0) + 1
+            numbered = list(enumerate(entries, first))
+            db.executemany(
+                "INSERT INTO disclosures (seq, person_id, case_id, contribution_ids, endpoint, "
+                "at, kind, ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(seq, e.person_id, e.case_id, json.dumps(list(e.contribution_ids)),
+                  e.endpoint, e.at, e.kind, json.dumps(list(e.ids))) for seq, e in numbered])
+            DISCLOSURE_TREE.append_many(db, ((seq, disclosure_leaf(seq, e))
+                                             for seq, e in numbered))
         self.commits += 1
 
     def records(self) -> Iterator[tuple[int, Disclosure]]:
@@ -159,7 +143,7 @@ class DisclosureLog:
         for r in rows:
             yield int(r[0]), _disclosure(r)
 
-    def reading(self) -> sqlite3.Connection:
+    def reading(self) -> Db:
         """The read connection (tree reads); callers hold `read_lock`."""
         return self._reader
 
@@ -168,16 +152,11 @@ class DisclosureLog:
         return self._read_lock
 
     @contextmanager
-    def signing(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction of this file (across processes too), for the signer."""
-        with self._write_lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+    def signing(self) -> Iterator[Db]:
+        """One write transaction of the store (across processes and hosts too), for the
+        signer."""
+        with self._write_lock, self._store.transaction() as db:
+            yield db
 
     def newest_checkpoint(self, log: str) -> Checkpoint | None:
         with self._read_lock:
@@ -226,8 +205,7 @@ class DisclosureLog:
         return {r[0]: int(r[1]) for r in rows}
 
     def close(self) -> None:
-        self._reader.close()
-        self._db.close()
+        self._store.close()
 
 
 _COLUMNS = "seq, person_id, case_id, contribution_ids, endpoint, at, kind, ids"
@@ -237,10 +215,3 @@ def _disclosure(r: Any) -> Disclosure:
     ids = tuple(json.loads(r[7])) if r[7] is not None else ()
     return Disclosure(r[1], r[2], tuple(json.loads(r[3])), r[4], r[5], r[6], ids)
 
-
-def _add_kind_columns(db: sqlite3.Connection) -> None:
-    """A log written before records had kinds gains the two columns (NULL for its records)."""
-    columns = {row[1] for row in db.execute("PRAGMA table_info(disclosures)")}
-    for column in ("kind", "ids"):
-        if column not in columns:
-            db.execute(f"ALTER TABLE disclosures ADD COLUMN {column} TEXT")

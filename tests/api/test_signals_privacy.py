@@ -10,7 +10,7 @@ import pytest
 
 from roundtable.bootstrap import build
 from roundtable.retention import run_retention
-from roundtable.sealing import CaseKeyStore
+from roundtable.sealing import CaseKeys
 from tests.api.support import World, head
 from tests.privacy.support import leaks, secret, text_leaks
 
@@ -95,7 +95,7 @@ def test_retention_erases_declined_and_referred_signals_once_their_time_has_pass
 class _CrashOnDestroy:
     """A key store that dies right after the accept's save, before the signal key goes."""
 
-    def __init__(self, keys: CaseKeyStore) -> None:
+    def __init__(self, keys: CaseKeys) -> None:
         self.keys = keys
 
     def __getattr__(self, name: str) -> Any:
@@ -111,7 +111,7 @@ def test_a_crash_between_accepting_and_destroying_the_signal_key_is_finished_at_
     ctx = world.table.built.services.ctx
     signal_id = _raise(world, "the concern")
     keys = ctx.keys
-    ctx.keys = _CrashOnDestroy(keys)  # type: ignore[assignment]
+    ctx.keys = _CrashOnDestroy(keys)
     try:
         with pytest.raises(SystemExit):
             world.table.built.services.commands.triage_signal(

@@ -139,6 +139,18 @@ def closing(path: Path) -> Iterator[sqlite3.Connection]:
         db.close()
 
 
+def audit_query(paths: Paths, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    """Rows of the audit store as an outsider reads them: `audit.sqlite` of the data directory,
+    or the schema `roundtable_audit` of the database (the SQL written for SQLite)."""
+    if paths.database is None:
+        with closing(paths.audit) as db:
+            return [tuple(r) for r in db.execute(sql, params).fetchall()]
+    import psycopg
+
+    with psycopg.connect(paths.database, options="-c search_path=roundtable_audit") as pg:
+        return [tuple(r) for r in pg.execute(sql.replace("?", "%s"), params).fetchall()]
+
+
 def state_of(paths: Paths, position: int) -> bytes:
     with closing(paths.events) as db:
         return bytes(db.execute("SELECT state FROM stored_events WHERE rowid=?",

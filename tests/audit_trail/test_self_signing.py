@@ -13,6 +13,7 @@ from roundtable.audit.trail import DISCLOSURE_TREE
 from roundtable.bootstrap import Paths
 from tests.audit_trail.support import (
     Scene,
+    audit_query,
     closing,
     drop_views,
     first_bad_positions,
@@ -32,9 +33,8 @@ SIGNING_DEADLINE = 1.5  # the contract says 1 s; the rest is slack for a loaded 
 
 def newest_signed_size(paths: Paths, log: str = "events") -> int:
     """The size of the newest checkpoint of `log` kept in the audit file, read as an outsider."""
-    with closing(paths.audit) as db:
-        row = db.execute("SELECT MAX(size) FROM checkpoints WHERE log=?", (log,)).fetchone()
-    return int(row[0] or 0)
+    ((size,),) = audit_query(paths, "SELECT MAX(size) FROM checkpoints WHERE log=?", log)
+    return int(size or 0)
 
 
 def wait_until_signed(paths: Paths, size: int) -> float:
