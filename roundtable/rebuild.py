@@ -12,6 +12,7 @@ another process has the views open.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import sqlite3
@@ -22,20 +23,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from eventsourcing.persistence import Notification
+from eventsourcing.persistence import ApplicationRecorder, Notification
 
-from projections.bulk import BatchSink, apply_batch
+from projections.bulk import BatchSink, apply_batch, permit_all
 from projections.db import Db, postgres_sql
 from projections.runner import TRACKING_NAME, Catchup
 from projections.store import PostgresViewStore
-from roundtable.audit.trail import append_event, append_events
+from roundtable.audit.trail import EVENT_TREE, append_event, append_events, create_event_trail
 from roundtable.auditing import case_key_unsealer, open_views
 from roundtable.context import RoundTableApplication
 from roundtable.paths import Paths, event_store_env
 
 BATCH = 5000
-# The per-event sinks of the live projection, and what applies a batch of them at once.
-BATCHED: dict[Any, BatchSink] = {append_event: append_events}
 
 
 class ViewsInUse(Exception):
@@ -76,44 +75,108 @@ def rebuild(paths: Paths, progress: Callable[[int], None] = lambda _: None,
 def build_views(paths: Paths, target: Path, progress: Callable[[int], None] = lambda _: None,
                 batch: int = BATCH) -> int:
     """Project the log of `paths` (either store) into a new SQLite file `target`, made by the
-    same `open_views` as the live views; returns the number of events."""
+    same `open_views` as the live views; returns the number of events.
+
+    The event tree and the event metadata (the `append_event` sink) are built meanwhile by a
+    second process, from the same events, into a file of their own, copied in at the end."""
     app = RoundTableApplication(env=event_store_env(paths))
     try:
         _private_file(target)
         with case_key_unsealer(paths) as unseal:
             views, catchup = open_views(app, Paths(target.parent, paths.keys), unseal=unseal)
             assert views.path == target, "open_views names the file; keep the names in step"
-            with closing(cast(sqlite3.Connection, views.connection())) as db:
+            head = catchup.recorder.max_notification_id() or 0
+            with closing(cast(sqlite3.Connection, views.connection())) as db, \
+                    _SideTrail(paths, target.with_name("trail.sqlite"), head, batch) as trail:
                 _load_quickly(db)
-                return _project(catchup, batch, progress)
+                sinks = [sink for sink in catchup.sinks if sink is not append_event]
+                done = _project(catchup, head, batch, sinks, progress)
+                trail.copy_into(db)
+                return done
     finally:
         app.close()
 
 
-def _project(catchup: Catchup, batch: int, progress: Callable[[int], None]) -> int:
-    """Apply the whole log (up to the head as it is now) to the empty views."""
-    sinks = [BATCHED.get(sink) or _one_by_one(sink) for sink in catchup.sinks]
-    head = catchup.recorder.max_notification_id() or 0
+def _project(catchup: Catchup, head: int, batch: int, sinks: Sequence[Any],
+             progress: Callable[[int], None]) -> int:
+    """Apply the log up to `head` to the empty views: every read model but the permitted
+    view batch by batch, then that view at once."""
+    batched = [_one_by_one(sink) for sink in sinks]
     done = 0
-    for notifications in _batches(catchup, head, batch):
+    for notifications in _batches(catchup.recorder, head, batch):
         with catchup.store.write() as db:
-            apply_batch(db, notifications, catchup.mapper, sinks, catchup.unseal)
+            apply_batch(db, notifications, catchup.mapper, batched, catchup.unseal)
             db.execute("INSERT INTO tracking VALUES (?, ?) ON CONFLICT(name) DO UPDATE "
                        "SET position=excluded.position", (TRACKING_NAME, notifications[-1].id))
         done += len(notifications)
         progress(len(notifications))
+    with catchup.store.write() as db:
+        permit_all(db)
     return done
 
 
-def _batches(catchup: Catchup, head: int, size: int) -> Iterator[Sequence[Notification]]:
+def _batches(recorder: ApplicationRecorder, head: int, size: int,
+             ) -> Iterator[Sequence[Notification]]:
     after = 0
     while after < head:
-        found = catchup.recorder.select_notifications(
+        found = recorder.select_notifications(
             start=after, limit=size, stop=head, inclusive_of_start=False)
         if not found:
             return
         yield found
         after = found[-1].id
+
+
+class _SideTrail:
+    """The event tree and metadata of the log up to `head`, built by another process (the
+    machine's second core) into `target` while this one projects the rest."""
+
+    TABLES = (EVENT_TREE.leaves, EVENT_TREE.nodes, "audit_events")
+
+    def __init__(self, paths: Paths, target: Path, head: int, batch: int) -> None:
+        self.target = target
+        _private_file(target)
+        self.process = multiprocessing.get_context("spawn").Process(
+            target=build_trail, args=(event_store_env(paths), str(target), head, batch),
+            name="roundtable-rebuild-trail", daemon=True)
+
+    def __enter__(self) -> _SideTrail:
+        self.process.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.process.is_alive():  # this process failed: the other's work is moot
+            self.process.kill()
+        self.process.join()
+        self.process.close()
+
+    def copy_into(self, db: sqlite3.Connection) -> None:
+        self.process.join()
+        if self.process.exitcode != 0:
+            raise RuntimeError("building the event tree failed (see above)")
+        db.execute("ATTACH DATABASE ? AS trail", (str(self.target),))
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            for table in self.TABLES:
+                db.execute(f"INSERT INTO main.{table} SELECT * FROM trail.{table}")
+            db.execute("COMMIT")
+        finally:
+            db.execute("DETACH DATABASE trail")
+
+
+def build_trail(env: dict[str, str], target: str, head: int, batch: int) -> None:
+    """The other process of `_SideTrail`: `append_event` for the log up to `head`, in bulk."""
+    app = RoundTableApplication(env=env)
+    try:
+        with closing(sqlite3.connect(target, isolation_level=None)) as db:
+            _load_quickly(db)
+            create_event_trail(db)
+            db.execute("BEGIN")
+            for notifications in _batches(app.recorder, head, batch):
+                append_events(db, [(n, app.mapper.to_domain_event(n)) for n in notifications])
+            db.execute("COMMIT")
+    finally:
+        app.close()
 
 
 def _one_by_one(sink: Any) -> BatchSink:

@@ -3,6 +3,9 @@ sqlite3 (or psycopg), the live catch-up from empty views (the projector event by
 before `roundtable rebuild`), and `roundtable rebuild` (bulk). Medians of --reps runs.
 
     .venv/bin/python scripts/bench_rebuild.py [--contributions 20000] [--database ADMIN_URL]
+    .venv/bin/python scripts/bench_rebuild.py --profile   # one rebuild under pyinstrument
+
+(The rebuild's second process, which builds the event tree, is not in the profile.)
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from contextlib import closing
 from pathlib import Path
 
 import psycopg
+from pyinstrument import Profiler
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench import drop_views, found
@@ -63,11 +67,20 @@ def bulk(paths: Paths) -> float:
     return rebuild(paths).rate
 
 
+def profile(paths: Paths) -> None:
+    gc.collect()
+    with Profiler() as profiler:
+        rebuild(paths)
+    print(profiler.output_text(show_all=False))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contributions", type=int, default=20_000)
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--database", help="a PostgreSQL admin URL: measure there")
+    parser.add_argument("--profile", action="store_true",
+                        help="print where one rebuild spends its time (pyinstrument), no figures")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         database = None
@@ -79,6 +92,9 @@ def main() -> None:
         try:
             paths = Paths(Path(tmp) / "d", Path(tmp) / "d" / "keys", database)
             found(paths, args.contributions, 4)
+            if args.profile:
+                profile(paths)
+                return
             runs: dict[str, Callable[[Paths], float]] = {
                 "raw read": raw_read, "live catch-up": live_catch_up, "rebuild": bulk}
             rates = {k: statistics.median(f(paths) for _ in range(args.reps))
