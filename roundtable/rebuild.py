@@ -1,10 +1,13 @@
 """`roundtable rebuild`: drop every read model and rebuild it from the log, in bulk.
 
 The log is read in batches; each batch is projected in one transaction (`projections.bulk`)
-into a new SQLite file, tuned for loading (no journal: a crash only loses the new file). When
-the whole log is in, the new file replaces the old views (SQLite), or its tables replace the
-view tables in one PostgreSQL transaction, written with COPY (PostgreSQL). The old views stay
-untouched until then, so an interrupted rebuild changes nothing.
+into a new SQLite file, tuned for loading (no journal: a crash only loses the new file), all
+but the permitted view, which is made once when the whole log is in. Meanwhile a second
+process (the machine's other core) builds the event tree and the event metadata from the same
+events into a file of its own, copied in at the end. Then the new file replaces the old views
+(SQLite), or its tables replace the view tables in one PostgreSQL transaction, written with
+COPY (PostgreSQL). The old views stay untouched until then, so an interrupted rebuild changes
+nothing (the second process is stopped with it).
 
 Run it with `serve` stopped (and, on PostgreSQL, the projection workers): SQLite refuses while
 another process has the views open.
@@ -12,10 +15,12 @@ another process has the views open.
 
 from __future__ import annotations
 
-import multiprocessing
+import json
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
@@ -129,30 +134,40 @@ def _batches(recorder: ApplicationRecorder, head: int, size: int,
 
 class _SideTrail:
     """The event tree and metadata of the log up to `head`, built by another process (the
-    machine's second core) into `target` while this one projects the rest."""
+    machine's second core) into `target` while this one projects the rest. The process is a
+    fresh `python -m roundtable.rebuild --event-tree`, told what to do on its standard input
+    (the store's settings may hold a password: never on its command line)."""
 
     TABLES = (EVENT_TREE.leaves, EVENT_TREE.nodes, "audit_events")
+    MODULE = "roundtable.rebuild"
 
     def __init__(self, paths: Paths, target: Path, head: int, batch: int) -> None:
         self.target = target
         _private_file(target)
-        self.process = multiprocessing.get_context("spawn").Process(
-            target=build_trail, args=(event_store_env(paths), str(target), head, batch),
-            name="roundtable-rebuild-trail", daemon=True)
+        self.job = json.dumps({"env": event_store_env(paths), "target": str(target),
+                               "head": head, "batch": batch}).encode()
+        self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> _SideTrail:
-        self.process.start()
+        # The same modules as this process imports (as multiprocessing's spawn does).
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", self.MODULE, "--event-tree"], stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL, env=env)
+        assert self.process.stdin is not None
+        with self.process.stdin as job:
+            job.write(self.job)
         return self
 
     def __exit__(self, *_: object) -> None:
-        if self.process.is_alive():  # this process failed: the other's work is moot
+        assert self.process is not None
+        if self.process.poll() is None:  # this process failed: the other's work is moot
             self.process.kill()
-        self.process.join()
-        self.process.close()
+        self.process.wait()
 
     def copy_into(self, db: sqlite3.Connection) -> None:
-        self.process.join()
-        if self.process.exitcode != 0:
+        assert self.process is not None
+        if self.process.wait() != 0:
             raise RuntimeError("building the event tree failed (see above)")
         db.execute("ATTACH DATABASE ? AS trail", (str(self.target),))
         try:
@@ -270,3 +285,10 @@ def _private_file(path: Path) -> None:
 
 
 __all__ = ["Rebuilt", "ViewsInUse", "rebuild"]
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--event-tree"]:
+        sys.exit("usage: python -m roundtable.rebuild --event-tree < JOB (run by `rebuild`)")
+    job = json.load(sys.stdin)
+    build_trail(job["env"], job["target"], job["head"], job["batch"])

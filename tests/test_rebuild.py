@@ -204,6 +204,20 @@ def test_an_interrupted_rebuild_leaves_the_views_as_they_were(
     assert not (paths.data / ".rebuild").exists()
 
 
+def test_a_rebuild_whose_event_tree_fails_leaves_the_views_as_they_were(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The event tree is built by a second process: its failure fails the whole rebuild."""
+    paths, _ = found(tmp_path)
+    gc.collect()
+    before = sqlite_tables(paths.views)
+    monkeypatch.setattr(roundtable.rebuild._SideTrail, "MODULE", "roundtable.no_such_module")
+    with pytest.raises(RuntimeError, match="building the event tree failed"):
+        rebuild(paths)
+    assert sqlite_tables(paths.views) == before
+    assert not (paths.data / ".rebuild").exists()
+
+
 def _roundtable(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "roundtable.cli", *args], env=child_env(),
                           capture_output=True, text=True, timeout=120, check=False)
