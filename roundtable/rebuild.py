@@ -23,7 +23,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing
+from contextlib import closing, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -40,6 +40,11 @@ from roundtable.context import RoundTableApplication
 from roundtable.paths import Paths, event_store_env
 
 BATCH = 5000
+# From this many events on, a second process builds the event tree (starting it costs about
+# what building the tree of some 10k events does).
+SIDE_PROCESS_FROM = 20_000
+# The per-event sinks of the live projection, and what applies a batch of them at once.
+BATCHED: dict[Any, BatchSink] = {append_event: append_events}
 
 
 class ViewsInUse(Exception):
@@ -82,8 +87,10 @@ def build_views(paths: Paths, target: Path, progress: Callable[[int], None] = la
     """Project the log of `paths` (either store) into a new SQLite file `target`, made by the
     same `open_views` as the live views; returns the number of events.
 
-    The event tree and the event metadata (the `append_event` sink) are built meanwhile by a
-    second process, from the same events, into a file of their own, copied in at the end."""
+    For a log of `SIDE_PROCESS_FROM` events or more, the event tree and the event metadata
+    (the `append_event` sink) are built meanwhile by a second process, from the same events,
+    into a file of their own, copied in at the end; a shorter log is done sooner without
+    starting one."""
     app = RoundTableApplication(env=event_store_env(paths))
     try:
         _private_file(target)
@@ -91,12 +98,15 @@ def build_views(paths: Paths, target: Path, progress: Callable[[int], None] = la
             views, catchup = open_views(app, Paths(target.parent, paths.keys), unseal=unseal)
             assert views.path == target, "open_views names the file; keep the names in step"
             head = catchup.recorder.max_notification_id() or 0
-            with closing(cast(sqlite3.Connection, views.connection())) as db, \
-                    _SideTrail(paths, target.with_name("trail.sqlite"), head, batch) as trail:
+            side = head >= SIDE_PROCESS_FROM
+            trail = _SideTrail(paths, target.with_name("trail.sqlite"), head, batch) \
+                if side else nullcontext(None)
+            with closing(cast(sqlite3.Connection, views.connection())) as db, trail as other:
                 _load_quickly(db)
-                sinks = [sink for sink in catchup.sinks if sink is not append_event]
+                sinks = [sink for sink in catchup.sinks if not (side and sink is append_event)]
                 done = _project(catchup, head, batch, sinks, progress)
-                trail.copy_into(db)
+                if other is not None:
+                    other.copy_into(db)
                 return done
     finally:
         app.close()
@@ -106,7 +116,7 @@ def _project(catchup: Catchup, head: int, batch: int, sinks: Sequence[Any],
              progress: Callable[[int], None]) -> int:
     """Apply the log up to `head` to the empty views: every read model but the permitted
     view batch by batch, then that view at once."""
-    batched = [_one_by_one(sink) for sink in sinks]
+    batched = [BATCHED.get(sink) or _one_by_one(sink) for sink in sinks]
     done = 0
     for notifications in _batches(catchup.recorder, head, batch):
         with catchup.store.write() as db:
