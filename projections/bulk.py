@@ -1,82 +1,72 @@
-"""Applying a whole batch of the log at once, for a rebuild of the read models.
+"""Applying the whole log at once, for a rebuild of the read models.
 
-The projector runs as it always does, event by event, with one difference: the permitted view
-is recomputed once at the end of the batch instead of after every event. A refresh the
-projector asks for is noted (which contributions, for whom) and carried out by the
-projector's own `_recompute`, on the facts as they stand when the batch ends.
+The projector runs as it always does, event by event, with one difference: it leaves the
+permitted view alone, and `permit_all` computes that view once, when every event is in, from
+the facts as they stand then (`decide` for every person on every contribution).
 
-That gives the same rows as the live projection because the permitted view is a function of
-the current facts (`decide` on them; the property test checks this for random histories): a
-pair refreshed early in a batch whose facts change later in it is refreshed again by the event
-that changed them, so its last refresh, the one that counts, sees the facts of the batch's end.
-`tests/test_rebuild.py` compares a rebuild with the live views table by table.
+That gives the rows of the live projection because the permitted view is a function of the
+current facts: the live projection recomputes a pair whenever an event changes one of its
+facts, so the last recomputation of every pair, the one that counts, saw the final facts.
+`tests/test_rebuild.py` compares a rebuild with the live views table by table, for random
+histories.
+
+`decide` runs once per distinct combination of what it reads (the person, the contribution's
+rule, contributor, owner, case, withdrawal and RED audience): contributions that differ only in
+their id and positions get the same grants, since positions enter only the reasons `decide`
+cites, which the view does not keep.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import Mapper, Notification
 
+from domain.ids import PersonId
 from domain.replay import Unseal
-from domain.rules import ContributionFacts, PersonFacts
+from domain.rules import (
+    CaseFacts,
+    ContributionFacts,
+    MeetingFacts,
+    OrganisationFacts,
+    PersonFacts,
+    Tlp,
+    decide,
+)
 from projections import facts
-from projections.db import Db, Rows
+from projections.db import Db
 from projections.projector import Projector
+from projections.views.base import _str
 
 BatchSink = Callable[[Db, Sequence[tuple[Notification, Any]]], None]
-
-
-class Pending:
-    """The permitted rows a batch still owes: every row of some contributions, and some
-    (contribution, person) pairs whose old rows the projector already deleted."""
-
-    def __init__(self) -> None:
-        self.everyone: set[str] = set()
-        self.pairs: defaultdict[str, set[str]] = defaultdict(set)
-
-    def flush(self, db: Db, position: int) -> None:
-        """Recompute what is owed, with the projector's `_recompute`, and forget it."""
-        if not (self.everyone or self.pairs):
-            return
-        projector = Projector(_Memo(db), position)
-        db.executemany("DELETE FROM permitted WHERE contribution_id=?",
-                       [(cid,) for cid in self.everyone])
-        people = facts.people(db)
-        by_id = {str(p.id): p for p in people}
-        owed = _contributions(db, self.everyone | set(self.pairs))
-        # One call per group of contributions owed to the same people, in log order.
-        groups: dict[frozenset[str], list[ContributionFacts]] = {}
-        for contribution in owed:
-            cid = str(contribution.id)
-            whom = frozenset(by_id) if cid in self.everyone else frozenset(self.pairs[cid])
-            groups.setdefault(whom, []).append(contribution)
-        for whom, scope in groups.items():
-            projector._recompute(scope, [by_id[p] for p in whom if p in by_id])
-        self.everyone.clear()
-        self.pairs.clear()
+# What one contribution shows to whom: (person id, may act, sees owner, is its contributor).
+Grants = list[tuple[str, int, int, int]]
 
 
 class DeferringProjector(Projector):
-    """The projector, with the permitted view's recomputation noted in `pending`."""
-
-    def __init__(self, db: Db, position: int, pending: Pending,
-                 unseal: Unseal | None = None) -> None:
-        super().__init__(db, position, unseal)
-        self.pending = pending
+    """The projector without the permitted view (`permit_all` makes it at the end)."""
 
     def _refresh_contribution(self, cid: str) -> None:
-        self.pending.everyone.add(cid)
+        pass
+
+    def _refresh_meeting(self, mid: str) -> None:
+        pass
+
+    def _refresh_person(self, pid: str) -> None:
+        pass
+
+    def _refresh_case_for_organisation(self, case_id: str, org_id: str) -> None:
+        pass
 
     def _refresh(self, scope: Sequence[ContributionFacts]) -> None:
-        self.pending.everyone.update(str(c.id) for c in scope)
+        pass
 
     def _recompute(self, scope: Sequence[ContributionFacts], people: list[PersonFacts]) -> None:
-        ids = [str(p.id) for p in people]
-        for contribution in scope:
-            self.pending.pairs[str(contribution.id)].update(ids)
+        pass
 
 
 def apply_batch(
@@ -86,65 +76,122 @@ def apply_batch(
     sinks: Sequence[BatchSink],
     unseal: Unseal | None = None,
 ) -> None:
-    """Project `notifications` (in log order) inside the caller's transaction; `unseal` opens
-    the sealed owner of an anonymous contribution (the case keys)."""
-    pending = Pending()
+    """Project `notifications` (in log order) inside the caller's transaction, all but the
+    permitted view; `unseal` opens the sealed owner of an anonymous contribution."""
     batch = []
     for notification in notifications:
         event = mapper.to_domain_event(notification)
-        DeferringProjector(db, notification.id, pending, unseal).apply(event)
+        DeferringProjector(db, notification.id, unseal).apply(event)
         batch.append((notification, event))
-    if notifications:
-        pending.flush(db, notifications[-1].id)
     for sink in sinks:
         sink(db, batch)
 
 
-class _Memo:
-    """A `Db` that answers a repeated query from memory while nothing was written: the facts
-    of one case or meeting, read again for each of its contributions during a flush."""
+def permit_all(db: Db) -> int:
+    """Fill the (empty) permitted view of a SQLite file from the facts as they stand; returns
+    its rows.
 
-    def __init__(self, db: Db) -> None:
+    `decide` runs once per group of contributions alike in all it reads (a contribution given
+    at a meeting is a group of its own: its RED audience is its own), for every person; SQL
+    then joins each contribution to its group's grants and writes the rows in key order. The
+    view's indexes are dropped meanwhile and made again from their own SQL (one sort each)."""
+    people = facts.people(db)
+    for sql in _TEMPORARY:
+        db.execute(sql)
+    grants = _Grants(db, people)
+    red = _red_audiences(db)
+    groups, granted = [], []
+    for number, (case_id, rule, contributor_id, owner_id, live, single, first) in enumerate(
+            db.execute(f"SELECT {_GROUP}, MIN(id) FROM contributions GROUP BY {_GROUP}")):
+        row = db.execute(f"SELECT {_FACTS} FROM contributions WHERE id=?", (first,)).fetchone()
+        contribution = facts.contribution_from_row(row, None)
+        if single is not None and contribution.rule.tlp is Tlp.RED:  # as `facts` reads it
+            contribution = replace(contribution, red_audience=red.get(single, frozenset()))
+        groups.append((number, case_id, rule, contributor_id, owner_id, live, single,
+                       _expires_us(contribution.rule.expires_at)))
+        granted += [(number, *grant) for grant in grants.decide(contribution)]
+    db.executemany("INSERT INTO temp.bulk_groups VALUES (?, ?, ?, ?, ?, ?, ?, ?)", groups)
+    db.executemany("INSERT INTO temp.bulk_grants VALUES (?, ?, ?, ?, ?)", granted)
+    indexes = db.execute("SELECT name, sql FROM sqlite_master WHERE type='index' AND "
+                         "tbl_name='permitted' AND sql IS NOT NULL").fetchall()
+    for name, _ in indexes:
+        db.execute(f"DROP INDEX {name}")
+    db.execute(_PERMIT)
+    for _, sql in indexes:
+        db.execute(sql)
+    for table in ("bulk_groups", "bulk_grants"):
+        db.execute(f"DROP TABLE temp.{table}")
+    return int(db.execute("SELECT COUNT(*) FROM permitted").fetchone()[0])
+
+
+# What `decide` reads of a contribution, but for its id and positions (which it only cites).
+_GROUP = ("case_id, rule, contributor_id, owner_id, withdrawn_at IS NULL, "
+          "CASE WHEN meeting_id IS NOT NULL THEN id END")
+_FACTS = ("id, case_id, contributor_id, owner_id, rule, added_at, rule_at, withdrawn_at, "
+          "meeting_id")
+_TEMPORARY = [
+    "CREATE TEMP TABLE bulk_groups (grp INTEGER PRIMARY KEY, case_id, rule, contributor_id, "
+    "owner_id, live, single, expires_us)",
+    "CREATE INDEX temp.bulk_groups_key ON bulk_groups (case_id, rule, contributor_id, "
+    "owner_id, live, single)",
+    "CREATE TEMP TABLE bulk_grants (grp INTEGER NOT NULL, person_id, may_act, sees_owner, "
+    "contributor)",
+    "CREATE INDEX temp.bulk_grants_group ON bulk_grants (grp)",
+]
+_PERMIT = """
+INSERT INTO permitted
+SELECT g.person_id, c.id, c.case_id, c.added_at, g.may_act, g.sees_owner, g.contributor,
+       k.expires_us
+FROM contributions c
+JOIN temp.bulk_groups k ON k.case_id IS c.case_id AND k.rule IS c.rule
+    AND k.contributor_id IS c.contributor_id AND k.owner_id IS c.owner_id
+    AND k.live IS (c.withdrawn_at IS NULL)
+    AND k.single IS (CASE WHEN c.meeting_id IS NOT NULL THEN c.id END)
+JOIN temp.bulk_grants g ON g.grp = k.grp
+ORDER BY g.person_id, c.id
+"""
+
+
+class _Grants:
+    """`decide` for every person on a contribution (the case and meeting facts read once)."""
+
+    def __init__(self, db: Db, people: list[PersonFacts]) -> None:
         self.db = db
-        self.answers: dict[tuple[str, tuple[Any, ...]], list[Any]] = {}
+        self.people = people
+        self.organisations: dict[Any, OrganisationFacts] = facts.organisations(db)
+        self.cases: dict[str, CaseFacts] = {}
+        self.meetings: dict[str | None, MeetingFacts | None] = {}
 
-    def execute(self, sql: str, parameters: Any = (), /) -> Rows:
-        if not sql.lstrip().upper().startswith("SELECT"):
-            self.answers.clear()
-            return self.db.execute(sql, parameters)
-        key = (sql, tuple(parameters))
-        rows = self.answers.get(key)
-        if rows is None:
-            rows = self.answers[key] = self.db.execute(sql, parameters).fetchall()
-        return _Rows(rows)
-
-    def executemany(self, sql: str, parameters: Iterable[Any], /) -> Any:
-        self.answers.clear()
-        return self.db.executemany(sql, parameters)
-
-    def executescript(self, sql_script: str, /) -> Any:
-        self.answers.clear()
-        return self.db.executescript(sql_script)
-
-
-class _Rows:
-    def __init__(self, rows: list[Any]) -> None:
-        self.rows = rows
-
-    def fetchone(self) -> Any:
-        return self.rows[0] if self.rows else None
-
-    def fetchall(self) -> list[Any]:
-        return list(self.rows)
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self.rows)
+    def decide(self, contribution: ContributionFacts) -> Grants:
+        case_id = str(contribution.case_id)
+        case = self.cases.get(case_id)
+        if case is None:
+            case = self.cases[case_id] = facts.case(self.db, case_id)
+        meeting_id = _str(contribution.rule.meeting_id)
+        if meeting_id not in self.meetings:
+            self.meetings[meeting_id] = facts.meeting(self.db, meeting_id)
+        meeting = self.meetings[meeting_id]
+        granted: Grants = []
+        for person in self.people:
+            d = decide(person, self.organisations[person.organisation_id], contribution, case,
+                       meeting, None)
+            if d.see:
+                granted.append((str(person.id), int(d.act), int(d.sees_owner),
+                                int(person.id == contribution.contributor_id)))
+        return granted
 
 
-def _contributions(db: Db, ids: set[str]) -> list[ContributionFacts]:
-    found: list[ContributionFacts] = []
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), 500):
-        chunk = ordered[start:start + 500]
-        found += facts.contributions(db, f"id IN ({','.join('?' * len(chunk))})", chunk)
-    return sorted(found, key=lambda c: c.added_at)
+def _red_audiences(db: Db) -> dict[str, frozenset[Any]]:
+    """The recorded RED audience of each contribution that has one, as `facts` reads it."""
+    found: dict[str, set[Any]] = {}
+    for contribution_id, person_id in db.execute(
+            "SELECT contribution_id, person_id FROM red_audience"):
+        found.setdefault(contribution_id, set()).add(PersonId(UUID(person_id)))
+    return {cid: frozenset(people) for cid, people in found.items()}
+
+
+def _expires_us(expires: datetime | None) -> int | None:
+    return int(expires.timestamp() * 1_000_000) if expires else None
+
+
+__all__ = ["BatchSink", "DeferringProjector", "apply_batch", "permit_all"]

@@ -1,10 +1,13 @@
 """`roundtable rebuild`: drop every read model and rebuild it from the log, in bulk.
 
 The log is read in batches; each batch is projected in one transaction (`projections.bulk`)
-into a new SQLite file, tuned for loading (no journal: a crash only loses the new file). When
-the whole log is in, the new file replaces the old views (SQLite), or its tables replace the
-view tables in one PostgreSQL transaction, written with COPY (PostgreSQL). The old views stay
-untouched until then, so an interrupted rebuild changes nothing.
+into a new SQLite file, tuned for loading (no journal: a crash only loses the new file), all
+but the permitted view, which is made once when the whole log is in. Meanwhile a second
+process (the machine's other core) builds the event tree and the event metadata from the same
+events into a file of its own, copied in at the end. Then the new file replaces the old views
+(SQLite), or its tables replace the view tables in one PostgreSQL transaction, written with
+COPY (PostgreSQL). The old views stay untouched until then, so an interrupted rebuild changes
+nothing (the second process is stopped with it).
 
 Run it with `serve` stopped (and, on PostgreSQL, the projection workers): SQLite refuses while
 another process has the views open.
@@ -12,28 +15,34 @@ another process has the views open.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing
+from contextlib import closing, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from eventsourcing.persistence import Notification
+from eventsourcing.persistence import ApplicationRecorder, Notification
 
-from projections.bulk import BatchSink, apply_batch
+from projections.bulk import BatchSink, apply_batch, permit_all
 from projections.db import Db, postgres_sql
 from projections.runner import TRACKING_NAME, Catchup
 from projections.store import PostgresViewStore
-from roundtable.audit.trail import append_event, append_events
+from roundtable.audit.trail import EVENT_TREE, append_event, append_events, create_event_trail
 from roundtable.auditing import case_key_unsealer, open_views
 from roundtable.context import RoundTableApplication
 from roundtable.paths import Paths, event_store_env
 
 BATCH = 5000
+# From this many events on, a second process builds the event tree (starting it costs about
+# what building the tree of some 10k events does).
+SIDE_PROCESS_FROM = 20_000
 # The per-event sinks of the live projection, and what applies a batch of them at once.
 BATCHED: dict[Any, BatchSink] = {append_event: append_events}
 
@@ -76,44 +85,123 @@ def rebuild(paths: Paths, progress: Callable[[int], None] = lambda _: None,
 def build_views(paths: Paths, target: Path, progress: Callable[[int], None] = lambda _: None,
                 batch: int = BATCH) -> int:
     """Project the log of `paths` (either store) into a new SQLite file `target`, made by the
-    same `open_views` as the live views; returns the number of events."""
+    same `open_views` as the live views; returns the number of events.
+
+    For a log of `SIDE_PROCESS_FROM` events or more, the event tree and the event metadata
+    (the `append_event` sink) are built meanwhile by a second process, from the same events,
+    into a file of their own, copied in at the end; a shorter log is done sooner without
+    starting one."""
     app = RoundTableApplication(env=event_store_env(paths))
     try:
         _private_file(target)
         with case_key_unsealer(paths) as unseal:
             views, catchup = open_views(app, Paths(target.parent, paths.keys), unseal=unseal)
             assert views.path == target, "open_views names the file; keep the names in step"
-            with closing(cast(sqlite3.Connection, views.connection())) as db:
+            head = catchup.recorder.max_notification_id() or 0
+            side = head >= SIDE_PROCESS_FROM
+            trail = _SideTrail(paths, target.with_name("trail.sqlite"), head, batch) \
+                if side else nullcontext(None)
+            with closing(cast(sqlite3.Connection, views.connection())) as db, trail as other:
                 _load_quickly(db)
-                return _project(catchup, batch, progress)
+                sinks = [sink for sink in catchup.sinks if not (side and sink is append_event)]
+                done = _project(catchup, head, batch, sinks, progress)
+                if other is not None:
+                    other.copy_into(db)
+                return done
     finally:
         app.close()
 
 
-def _project(catchup: Catchup, batch: int, progress: Callable[[int], None]) -> int:
-    """Apply the whole log (up to the head as it is now) to the empty views."""
-    sinks = [BATCHED.get(sink) or _one_by_one(sink) for sink in catchup.sinks]
-    head = catchup.recorder.max_notification_id() or 0
+def _project(catchup: Catchup, head: int, batch: int, sinks: Sequence[Any],
+             progress: Callable[[int], None]) -> int:
+    """Apply the log up to `head` to the empty views: every read model but the permitted
+    view batch by batch, then that view at once."""
+    batched = [BATCHED.get(sink) or _one_by_one(sink) for sink in sinks]
     done = 0
-    for notifications in _batches(catchup, head, batch):
+    for notifications in _batches(catchup.recorder, head, batch):
         with catchup.store.write() as db:
-            apply_batch(db, notifications, catchup.mapper, sinks, catchup.unseal)
+            apply_batch(db, notifications, catchup.mapper, batched, catchup.unseal)
             db.execute("INSERT INTO tracking VALUES (?, ?) ON CONFLICT(name) DO UPDATE "
                        "SET position=excluded.position", (TRACKING_NAME, notifications[-1].id))
         done += len(notifications)
         progress(len(notifications))
+    with catchup.store.write() as db:
+        permit_all(db)
     return done
 
 
-def _batches(catchup: Catchup, head: int, size: int) -> Iterator[Sequence[Notification]]:
+def _batches(recorder: ApplicationRecorder, head: int, size: int,
+             ) -> Iterator[Sequence[Notification]]:
     after = 0
     while after < head:
-        found = catchup.recorder.select_notifications(
+        found = recorder.select_notifications(
             start=after, limit=size, stop=head, inclusive_of_start=False)
         if not found:
             return
         yield found
         after = found[-1].id
+
+
+class _SideTrail:
+    """The event tree and metadata of the log up to `head`, built by another process (the
+    machine's second core) into `target` while this one projects the rest. The process is a
+    fresh `python -m roundtable.rebuild --event-tree`, told what to do on its standard input
+    (the store's settings may hold a password: never on its command line)."""
+
+    TABLES = (EVENT_TREE.leaves, EVENT_TREE.nodes, "audit_events")
+    MODULE = "roundtable.rebuild"
+
+    def __init__(self, paths: Paths, target: Path, head: int, batch: int) -> None:
+        self.target = target
+        _private_file(target)
+        self.job = json.dumps({"env": event_store_env(paths), "target": str(target),
+                               "head": head, "batch": batch}).encode()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> _SideTrail:
+        # The same modules as this process imports (as multiprocessing's spawn does).
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", self.MODULE, "--event-tree"], stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL, env=env)
+        assert self.process.stdin is not None
+        with self.process.stdin as job:
+            job.write(self.job)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        assert self.process is not None
+        if self.process.poll() is None:  # this process failed: the other's work is moot
+            self.process.kill()
+        self.process.wait()
+
+    def copy_into(self, db: sqlite3.Connection) -> None:
+        assert self.process is not None
+        if self.process.wait() != 0:
+            raise RuntimeError("building the event tree failed (see above)")
+        db.execute("ATTACH DATABASE ? AS trail", (str(self.target),))
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            for table in self.TABLES:
+                db.execute(f"INSERT INTO main.{table} SELECT * FROM trail.{table}")
+            db.execute("COMMIT")
+        finally:
+            db.execute("DETACH DATABASE trail")
+
+
+def build_trail(env: dict[str, str], target: str, head: int, batch: int) -> None:
+    """The other process of `_SideTrail`: `append_event` for the log up to `head`, in bulk."""
+    app = RoundTableApplication(env=env)
+    try:
+        with closing(sqlite3.connect(target, isolation_level=None)) as db:
+            _load_quickly(db)
+            create_event_trail(db)
+            db.execute("BEGIN")
+            for notifications in _batches(app.recorder, head, batch):
+                append_events(db, [(n, app.mapper.to_domain_event(n)) for n in notifications])
+            db.execute("COMMIT")
+    finally:
+        app.close()
 
 
 def _one_by_one(sink: Any) -> BatchSink:
@@ -207,3 +295,10 @@ def _private_file(path: Path) -> None:
 
 
 __all__ = ["Rebuilt", "ViewsInUse", "rebuild"]
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--event-tree"]:
+        sys.exit("usage: python -m roundtable.rebuild --event-tree < JOB (run by `rebuild`)")
+    job = json.load(sys.stdin)
+    build_trail(job["env"], job["target"], job["head"], job["batch"])

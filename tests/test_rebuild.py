@@ -99,22 +99,34 @@ def _events_copy(paths: Paths, directory: Path) -> Paths:
     return Paths(directory, paths.keys)
 
 
+@contextmanager
+def event_tree_by(second_process: bool) -> Iterator[None]:
+    """The event tree built by the second process (as for a long log) or in the rebuild's."""
+    kept = roundtable.rebuild.SIDE_PROCESS_FROM
+    roundtable.rebuild.SIDE_PROCESS_FROM = 0 if second_process else 10**12
+    try:
+        yield
+    finally:
+        roundtable.rebuild.SIDE_PROCESS_FROM = kept
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=SLOW)
-@given(world=worlds, batch=st.sampled_from([1, 3, 7, 5000]))
-def test_a_rebuild_gives_the_live_projection_row_for_row(world: dict[str, Any],
-                                                         batch: int) -> None:
+@given(world=worlds, batch=st.sampled_from([1, 3, 7, 5000]), second_process=st.booleans())
+def test_a_rebuild_gives_the_live_projection_row_for_row(world: dict[str, Any], batch: int,
+                                                         second_process: bool) -> None:
     with history(world) as paths:
         live = sqlite_tables(paths.views)
         copy = _events_copy(paths, paths.data.parent / "copy")
-        done = rebuild(copy, batch=batch)
+        with event_tree_by(second_process):
+            done = rebuild(copy, batch=batch)
         assert sqlite_tables(copy.views) == live
         assert done.events == live["tracking"][0][1]
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=SLOW)
-@given(world=worlds, batch=st.sampled_from([2, 5000]))
+@given(world=worlds, batch=st.sampled_from([2, 5000]), second_process=st.booleans())
 def test_a_rebuild_on_postgres_gives_the_live_projection_row_for_row(
-    world: dict[str, Any], batch: int,
+    world: dict[str, Any], batch: int, second_process: bool,
 ) -> None:
     with postgres_database() as url, history(world, url) as paths:
         with psycopg.connect(url) as db:
@@ -126,7 +138,8 @@ def test_a_rebuild_on_postgres_gives_the_live_projection_row_for_row(
             db.execute("DROP TABLE permitted")
             db.execute("DELETE FROM audit_events")
             db.execute("UPDATE tracking SET position = 1")
-        rebuild(paths, batch=batch)
+        with event_tree_by(second_process):
+            rebuild(paths, batch=batch)
         assert postgres_tables(url, names) == live
         assert postgres_tables(url, ["kept_elsewhere"]) == {"kept_elsewhere": [(42,)]}
 
@@ -198,7 +211,23 @@ def test_an_interrupted_rebuild_leaves_the_views_as_they_were(
         raise RuntimeError("power cut")
 
     monkeypatch.setattr(roundtable.rebuild, "apply_batch", fail)
+    monkeypatch.setattr(roundtable.rebuild, "SIDE_PROCESS_FROM", 0)  # stopped with it
     with pytest.raises(RuntimeError):
+        rebuild(paths)
+    assert sqlite_tables(paths.views) == before
+    assert not (paths.data / ".rebuild").exists()
+
+
+def test_a_rebuild_whose_event_tree_fails_leaves_the_views_as_they_were(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The event tree is built by a second process: its failure fails the whole rebuild."""
+    paths, _ = found(tmp_path)
+    gc.collect()
+    before = sqlite_tables(paths.views)
+    monkeypatch.setattr(roundtable.rebuild, "SIDE_PROCESS_FROM", 0)
+    monkeypatch.setattr(roundtable.rebuild._SideTrail, "MODULE", "roundtable.no_such_module")
+    with pytest.raises(RuntimeError, match="building the event tree failed"):
         rebuild(paths)
     assert sqlite_tables(paths.views) == before
     assert not (paths.data / ".rebuild").exists()

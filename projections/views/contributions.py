@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 from domain import model
 from domain.replay import owner_of
@@ -25,7 +26,7 @@ CREATE TABLE IF NOT EXISTS red_audience (
         self.db.execute(
             "INSERT INTO contributions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
             (cid, str(e.originator_id), str(contributor), str(owner), e.text,
-             json.dumps(rule.to_json()), _str(rule.meeting_id), e.timestamp.isoformat(),
+             stored_rule(rule), _str(rule.meeting_id), e.timestamp.isoformat(),
              self.position, self.position),
         )
         self._fix_red_audience(cid, rule)
@@ -45,7 +46,7 @@ CREATE TABLE IF NOT EXISTS red_audience (
         rule = SharingRule.from_json(e.rule)
         self.db.execute(
             "UPDATE contributions SET rule=?, meeting_id=?, rule_at=? WHERE id=?",
-            (json.dumps(rule.to_json()), _str(rule.meeting_id), self.position, cid),
+            (stored_rule(rule), _str(rule.meeting_id), self.position, cid),
         )
         self._fix_red_audience(cid, rule)
         self._refresh_contribution(cid)
@@ -57,3 +58,14 @@ CREATE TABLE IF NOT EXISTS red_audience (
             "UPDATE contributions SET withdrawn_at=? WHERE id=?", (self.position, cid)
         )
         self._refresh_contribution(cid)
+
+
+def stored_rule(rule: SharingRule) -> str:
+    """A rule as the contributions table keeps it (most contributions share a few rules)."""
+    # Equal datetimes may differ in their offset, which the stored text keeps: part of the key.
+    return _stored_rule(rule, rule.expires_at.isoformat() if rule.expires_at else None)
+
+
+@lru_cache(maxsize=4096)
+def _stored_rule(rule: SharingRule, expires_at: str | None) -> str:
+    return json.dumps(rule.to_json())

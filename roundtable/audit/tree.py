@@ -30,21 +30,6 @@ class _Nodes:
         self.db.execute(f"INSERT INTO {self.table} VALUES (?, ?, ?)", (level, index, h))
 
 
-class _BufferedNodes(_Nodes):
-    """New nodes kept in memory until written together; older ones read from the table."""
-
-    def __init__(self, db: Db, table: str) -> None:
-        super().__init__(db, table)
-        self.new: dict[tuple[int, int], bytes] = {}
-
-    def get(self, level: int, index: int) -> bytes:
-        found = self.new.get((level, index))
-        return found if found is not None else super().get(level, index)
-
-    def put(self, level: int, index: int, h: bytes) -> None:
-        self.new[(level, index)] = h
-
-
 class SqliteTree:
     """Leaves (index, position, leaf hash) and the hashes of every complete subtree."""
 
@@ -75,18 +60,26 @@ class SqliteTree:
 
     def append_many(self, db: Db, items: Iterable[tuple[int, bytes]]) -> int:
         """Append the leaves of (position, data) pairs, in order, with one statement per table
-        (a bulk `append`: the same rows); returns the index of the first."""
-        first = index = self.size(db)
-        nodes = _BufferedNodes(db, self.nodes)
-        leaves = []
-        for position, data in items:
-            leaf = merkle.leaf_hash(data)
-            leaves.append((index, position, leaf))
-            merkle.append_leaf_hash(nodes, index, leaf)
-            index += 1
+        (a bulk `append`: the same rows); returns the index of the first.
+
+        Level by level: the new nodes of a level pair up into the next one's, the first with
+        its stored left sibling when it starts at an odd index (the same complete subtrees
+        `merkle.append_leaf_hash` stores one leaf at a time)."""
+        first = self.size(db)
+        leaves = [(first + i, position, merkle.leaf_hash(data))
+                  for i, (position, data) in enumerate(items)]
         db.executemany(f"INSERT INTO {self.leaves} VALUES (?, ?, ?)", leaves)
-        db.executemany(f"INSERT INTO {self.nodes} VALUES (?, ?, ?)",
-                       [(level, i, h) for (level, i), h in nodes.new.items()])
+        stored = _Nodes(db, self.nodes)
+        level, start, hashes = 0, first, [leaf for _, _, leaf in leaves]
+        nodes: list[tuple[int, int, bytes]] = []
+        while hashes:
+            nodes += [(level, start + i, h) for i, h in enumerate(hashes)]
+            if start & 1:
+                start, hashes = start - 1, [stored.get(level, start - 1), *hashes]
+            node = merkle.node_hash
+            hashes = [node(hashes[i], hashes[i + 1]) for i in range(0, len(hashes) - 1, 2)]
+            level, start = level + 1, start >> 1
+        db.executemany(f"INSERT INTO {self.nodes} VALUES (?, ?, ?)", nodes)
         return first
 
     def root(self, db: Db, size: int) -> bytes:
