@@ -9,6 +9,7 @@ thread that is not idle (waits in the kernel such as fsync included)."""
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -74,13 +75,22 @@ def main() -> None:
                  str(int(args.seconds)), "--format", "raw", "--output", str(raw), "--nonblocking",
                  *(["--gil"] if args.gil else [])],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            cpu = cpu_seconds(server.process.pid)
             rate = hammer(server.url, token, lambda c, n: c.get(path), args.seconds)
+            rate["cpu_us"] = (cpu_seconds(server.process.pid) - cpu) / (
+                rate["rate"] * args.seconds) * 1e6
             spy.wait(timeout=60)
         finally:
             server.stop()
         report(raw.read_text(), rate, args.gil)
         if args.keep:
             Path(args.keep).write_text(raw.read_text())
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (every thread)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def report(stacks: str, rate: dict[str, float], gil: bool) -> None:
@@ -91,7 +101,8 @@ def report(stacks: str, rate: dict[str, float], gil: bool) -> None:
             counts[stage(stack)] += int(count)
     total = sum(counts.values()) or 1
     print(f"{rate['rate']:.0f} reads/s, p50 {rate['p50']:.1f} ms, p99 {rate['p99']:.1f} ms "
-          f"({THREADS} clients); samples: {'GIL holder' if gil else 'threads not idle'}")
+          f"({THREADS} clients); server CPU {rate['cpu_us']:.0f} us a read; samples: "
+          f"{'GIL holder' if gil else 'threads not idle'} ({total})")
     for name, count in counts.most_common():
         print(f"{count / total:6.1%}  {name}")
 

@@ -55,6 +55,13 @@ class DisclosureWriter:
         if self._thread.is_alive():
             self._queue.put(None)
             self._thread.join()
+        while True:  # handed over while it stopped: refused, never left waiting
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if item is not None:
+                item[1].set_exception(RuntimeError("the disclosure writer is closed"))
 
     def _run(self) -> None:
         stopping = False

@@ -1,7 +1,8 @@
 """The one read path every read module shares: the permitted views, unsealing, disclosure.
 
 Every caller reaches these through `Context.authenticate`, which has already caught the views
-up to the log for this request. A read module asks the read models (`projections/queries.py`)
+up to the log for this request (or through a caller remembered since then, while nothing was
+written: `roundtable/callers.py`). A read module asks the read models (`projections/queries.py`)
 for what the caller is permitted, never filters by hand, and records every answer that shows
 personal data in the disclosure log before it leaves (LED art. 25).
 """
