@@ -51,8 +51,6 @@ async def current_caller(
     authenticated on a worker thread (`roundtable/callers.py`)."""
     token = credentials.credentials if credentials else None
     caller = svc.callers.known(token)
-    # Remembered: nothing was written since the views were caught up (`api/disclosed.py`).
-    request.state.views_current = caller is not None
     if caller is None:
         caller = await run_in_threadpool(svc.callers.authenticate, token)
     request.state.person_id = str(caller.id)  # for the request's log line (api/ops.py)

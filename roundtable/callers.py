@@ -31,8 +31,8 @@ class DataVersions:
     def __init__(self, files: Sequence[Path]) -> None:
         self._lock = threading.Lock()
         self._connections = [
-            sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False,
-                            isolation_level=None) for path in files]
+            sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                            check_same_thread=False, isolation_level=None) for path in files]
 
     def now(self) -> tuple[int, ...]:
         with self._lock:

@@ -3,15 +3,17 @@ written, by this process or another: deactivation and token reissue take effect 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
+from pathlib import Path
 from uuid import UUID
 
 import pytest
 
 from domain.rules import Role
 from roundtable.bootstrap import Built, build
-from roundtable.callers import Callers
+from roundtable.callers import Callers, DataVersions
 from roundtable.context import Unauthenticated
 from tests.conftest import Table
 
@@ -96,3 +98,21 @@ def test_nothing_is_remembered_without_the_embedded_stores(table: Table,
     assert callers.known(token) is None
     with pytest.raises(Unauthenticated):
         callers.authenticate("not a token")
+
+
+def test_a_data_version_moves_with_every_commit_of_another_connection_only(
+    tmp_path: Path,
+) -> None:
+    odd = tmp_path / "a dir?with #odd%20 characters"
+    odd.mkdir()
+    db = sqlite3.connect(odd / "store.sqlite", isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("CREATE TABLE t (x)")
+    versions = DataVersions([odd / "store.sqlite"])
+    before = versions.now()
+    db.execute("SELECT * FROM t").fetchall()
+    assert versions.now() == before
+    db.execute("INSERT INTO t VALUES (1)")
+    assert versions.now() != before
+    versions.close()
+    db.close()

@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from fastapi import Request
-
 from api.deps import CallerDep, Fresh, Services, ServicesDep
 from api.disclosed import JsonAnswer, disclosed
 from api.errors import WAITS
@@ -35,19 +33,18 @@ def contribute(
 # response model only documents it, as the return annotation did before.
 @router.get("/cases/{case_id}/contributions", dependencies=[Fresh], responses=WAITS,
             response_model=list[dict[str, Any]])
-async def contributions(case_id: UUID, svc: ServicesDep, caller: CallerDep, request: Request
-                        ) -> JsonAnswer:
+async def contributions(case_id: UUID, svc: ServicesDep, caller: CallerDep) -> JsonAnswer:
     """The contributions of a case the caller may see."""
-    return JsonAnswer(await disclosed(svc, request, lambda reads: reads.contributions(
+    return JsonAnswer(await disclosed(svc, lambda reads: reads.contributions(
         caller, case_id, "GET /v1/cases/{id}/contributions")))
 
 
 @router.get("/contributions/{contribution_id}", dependencies=[Fresh], responses=WAITS,
             response_model=dict[str, Any])
-async def contribution(contribution_id: UUID, svc: ServicesDep, caller: CallerDep,
-                       request: Request) -> JsonAnswer:
+async def contribution(contribution_id: UUID, svc: ServicesDep, caller: CallerDep
+                       ) -> JsonAnswer:
     """One contribution, if the caller may see it."""
-    return JsonAnswer(await disclosed(svc, request, lambda reads: reads.contribution(
+    return JsonAnswer(await disclosed(svc, lambda reads: reads.contribution(
         caller, contribution_id, "GET /v1/contributions/{id}")))
 
 
