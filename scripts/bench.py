@@ -61,12 +61,15 @@ Request = Callable[[httpx.Client, int], httpx.Response]
 class Child:
     """A server in a child process on 127.0.0.1: the service as an operator runs it, or bare."""
 
-    def __init__(self, args: list[str], probe: str, database: str | None = None) -> None:
+    def __init__(self, args: list[str], probe: str, database: str | None = None,
+                 source: str | None = None) -> None:
+        """`source`: serve the code of another source tree (a checkout) instead of this one."""
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port, self.url = str(s.getsockname()[1]), f"http://127.0.0.1:{s.getsockname()[1]}"
-        env = {**os.environ, **({"ROUNDTABLE_DATABASE_URL": database} if database else {})}
-        self.process = subprocess.Popen([sys.executable, *args, port], env=env,
+        env = {**os.environ, **({"ROUNDTABLE_DATABASE_URL": database} if database else {}),
+               **({"PYTHONPATH": source} if source else {})}
+        self.process = subprocess.Popen([sys.executable, *args, port], env=env, cwd=source,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(600):  # 60 s at most
             try:
