@@ -6,11 +6,14 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.freshness import Freshness
 from api.schemas import INT64_MAX
+from roundtable.audit.disclosure_writer import DisclosureWriter
 from roundtable.audit.service import Audit
+from roundtable.callers import Callers
 from roundtable.commands import Commands
 from roundtable.context import Caller, Context
 from roundtable.reads import Reads
@@ -26,6 +29,8 @@ class Services:
     reads: Reads
     audit: Audit
     sessions: SessionStore
+    disclosure_writer: DisclosureWriter
+    callers: Callers
 
 
 async def services(request: Request) -> Services:
@@ -37,12 +42,17 @@ ServicesDep = Annotated[Services, Depends(services)]
 _bearer = HTTPBearer(auto_error=False)
 
 
-def current_caller(
+async def current_caller(
     request: Request,
     svc: ServicesDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
-    caller = svc.ctx.authenticate(credentials.credentials if credentials else None)
+    """The token's caller: remembered while no store was written (no thread, no query), else
+    authenticated on a worker thread (`roundtable/callers.py`)."""
+    token = credentials.credentials if credentials else None
+    caller = svc.callers.known(token)
+    if caller is None:
+        caller = await run_in_threadpool(svc.callers.authenticate, token)
     request.state.person_id = str(caller.id)  # for the request's log line (api/ops.py)
     return caller
 

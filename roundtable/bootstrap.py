@@ -12,10 +12,12 @@ from api.deps import Services
 from domain.rules import utc_now
 from projections.queries import Queries
 from projections.runner import read_log
+from roundtable.audit.disclosure_writer import DisclosureWriter
 from roundtable.audit.disclosures import DisclosureLog
 from roundtable.audit.note import load_signing_key
 from roundtable.audit.service import Audit
 from roundtable.auditing import Trail, open_views
+from roundtable.callers import Callers, DataVersions
 from roundtable.commands import Commands, finish_erasures, finish_signal_keys
 from roundtable.context import Context, RoundTableApplication
 from roundtable.paths import Paths, event_store_env, keep_files_private, resolve_paths
@@ -64,12 +66,19 @@ def build(
     finish_signal_keys(ctx)
     trail = Trail(app, store, catchup, disclosures, signer)
     sessions = stores.sessions(clock)  # the web page's
-    services = Services(ctx=ctx, commands=Commands(ctx), reads=Reads(ctx, disclosures),
-                        audit=Audit(ctx, trail), sessions=sessions)
+    # Reads hand their records to one writer thread (group commit off the request threads).
+    writer = DisclosureWriter(disclosures)
+    # Callers are remembered per token while the embedded stores show no write (exact).
+    callers = Callers(ctx, DataVersions([paths.events, paths.credentials])
+                      if paths.database is None else None)
+    services = Services(ctx=ctx, commands=Commands(ctx), reads=Reads(ctx, writer),
+                        audit=Audit(ctx, trail), sessions=sessions, disclosure_writer=writer,
+                        callers=callers)
     # The log signs itself: a checkpoint at most a second after any write, and on close.
     auto = trail.auto_signer()
+    # Closed last to first: the writer commits what it holds before anything else closes.
     return Built(services, [sessions.close, keys.close, disclosures.close, credentials.close,
-                            store.close, app.close, auto.close])
+                            callers.close, store.close, app.close, auto.close, writer.close])
 
 
 def v1_token_hashes(app: RoundTableApplication) -> Iterator[tuple[UUID, str]]:

@@ -675,13 +675,14 @@ class Sealer:
             key = self._keys.get(case_id)
         except CaseKeyMissing:
             return lambda _purpose, _sealed: None  # erased: gone for good, not an error
-        return lambda purpose, sealed: _open_with(key, case_id, purpose, sealed)
+        aead = AESGCM(key)  # one cipher object for the page, not one per value
+        return lambda purpose, sealed: _open_aead(aead, case_id, purpose, sealed)
 
 
-def _open_with(key: bytes, case_id: UUID, purpose: str, sealed: str) -> str:
+def _open_aead(aead: AESGCM, case_id: UUID, purpose: str, sealed: str) -> str:
     blob = _decode_sealed(sealed)
     try:
-        data = AESGCM(key).decrypt(
+        data = aead.decrypt(
             blob[:_NONCE_BYTES], blob[_NONCE_BYTES:], _seal_aad(case_id, purpose)
         )
     except InvalidTag:

@@ -6,6 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from api.deps import CallerDep, Fresh, Services, ServicesDep
+from api.disclosed import JsonAnswer, disclosed
 from api.errors import WAITS
 from api.routing import v1_router
 from api.schemas import ContributionCreate, SharingRuleIn, SharingRulePatch
@@ -27,16 +28,24 @@ def contribute(
     return {"id": str(created.id), "position": created.position}
 
 
-@router.get("/cases/{case_id}/contributions", dependencies=[Fresh], responses=WAITS)
-def contributions(case_id: UUID, svc: ServicesDep, caller: CallerDep) -> list[dict[str, Any]]:
+# The hottest reads: async, one worker-thread hop, disclosures awaited on the event loop,
+# JSON by orjson (`api/disclosed.py`). The answer is the one the read path shapes; the
+# response model only documents it, as the return annotation did before.
+@router.get("/cases/{case_id}/contributions", dependencies=[Fresh], responses=WAITS,
+            response_model=list[dict[str, Any]])
+async def contributions(case_id: UUID, svc: ServicesDep, caller: CallerDep) -> JsonAnswer:
     """The contributions of a case the caller may see."""
-    return svc.reads.contributions(caller, case_id, "GET /v1/cases/{id}/contributions")
+    return JsonAnswer(await disclosed(svc, lambda reads: reads.contributions(
+        caller, case_id, "GET /v1/cases/{id}/contributions")))
 
 
-@router.get("/contributions/{contribution_id}", dependencies=[Fresh], responses=WAITS)
-def contribution(contribution_id: UUID, svc: ServicesDep, caller: CallerDep) -> dict[str, Any]:
+@router.get("/contributions/{contribution_id}", dependencies=[Fresh], responses=WAITS,
+            response_model=dict[str, Any])
+async def contribution(contribution_id: UUID, svc: ServicesDep, caller: CallerDep
+                       ) -> JsonAnswer:
     """One contribution, if the caller may see it."""
-    return svc.reads.contribution(caller, contribution_id, "GET /v1/contributions/{id}")
+    return JsonAnswer(await disclosed(svc, lambda reads: reads.contribution(
+        caller, contribution_id, "GET /v1/contributions/{id}")))
 
 
 @router.put("/contributions/{contribution_id}/sharing")

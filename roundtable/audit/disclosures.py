@@ -78,10 +78,7 @@ class DisclosureLog:
     def record(self, person_id: UUID, ids: list[str], endpoint: str,
                case_id: UUID | None, kind: str = "contribution") -> None:
         """Returns once the record is committed; raises if it could not be."""
-        shown = tuple(ids)
-        contribution_ids = shown if kind in ("contribution", "export") else ()
-        entry = Disclosure(str(person_id), str(case_id) if case_id else None,
-                           contribution_ids, endpoint, self.clock().isoformat(), kind, shown)
+        entry = self.entry(person_id, ids, endpoint, case_id, kind)
         with self._cv:
             self._issued += 1
             ticket = self._issued
@@ -94,6 +91,21 @@ class DisclosureLog:
             error = self._failed.pop(ticket, None)
         if error is not None:
             raise RuntimeError("the disclosure could not be recorded") from error
+
+    def entry(self, person_id: UUID, ids: list[str], endpoint: str, case_id: UUID | None,
+              kind: str = "contribution") -> Disclosure:
+        """The record of an answer, timed now (not yet written)."""
+        shown = tuple(ids)
+        contribution_ids = shown if kind in ("contribution", "export") else ()
+        return Disclosure(str(person_id), str(case_id) if case_id else None, contribution_ids,
+                          endpoint, self.clock().isoformat(), kind, shown)
+
+    def commit(self, entries: list[Disclosure]) -> None:
+        """Write records in one durable transaction, for a writer that batches them itself
+        (`roundtable/audit/disclosure_writer.py`); raises if they could not be."""
+        self._write(entries)
+        for listener in self.listeners:
+            listener()
 
     def _lead(self) -> None:
         """Commit everything pending in one transaction (called holding the condition)."""

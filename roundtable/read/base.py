@@ -1,14 +1,16 @@
 """The one read path every read module shares: the permitted views, unsealing, disclosure.
 
 Every caller reaches these through `Context.authenticate`, which has already caught the views
-up to the log for this request. A read module asks the read models (`projections/queries.py`)
+up to the log for this request (or through a caller remembered since then, while nothing was
+written: `roundtable/callers.py`). A read module asks the read models (`projections/queries.py`)
 for what the caller is permitted, never filters by hand, and records every answer that shows
 personal data in the disclosure log before it leaves (LED art. 25).
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+import copy
+from typing import Any, Protocol, Self
 from uuid import UUID
 
 from roundtable.context import Caller, Context
@@ -25,6 +27,13 @@ class ReadPath:
     def __init__(self, ctx: Context, disclosures: DisclosureRecorder) -> None:
         self.ctx = ctx
         self.disclosures = disclosures
+
+    def recording_to(self, disclosures: DisclosureRecorder) -> Self:
+        """The same reads, their disclosures recorded by `disclosures` (for an async endpoint
+        that hands them over and awaits them off the worker thread: `api/disclosed.py`)."""
+        other = copy.copy(self)
+        other.disclosures = disclosures
+        return other
 
     def _open(self, case_id: UUID, purpose: str, sealed: str | None) -> str | None:
         return self.ctx.sealer.open(case_id, purpose, sealed) if sealed is not None else None

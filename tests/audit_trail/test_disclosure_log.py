@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from roundtable.audit.disclosure_writer import DisclosureWriter
 from roundtable.audit.disclosures import Disclosure, DisclosureLog, disclosure_leaf
 from roundtable.audit.trail import DISCLOSURE_TREE
 from tests.audit_trail.support import (
@@ -216,9 +217,14 @@ def test_a_disclosure_record_removed_with_its_tree_rebuilt_is_caught_by_the_chec
     assert first_bad_positions(out) == ["disclosure log: first bad position: 2"], out
 
 
-def test_concurrent_disclosures_are_each_recorded_once_and_verify(scene: Scene) -> None:
-    log = scene.table.built.services.reads.disclosures
-    assert isinstance(log, DisclosureLog)
+@pytest.mark.parametrize("recorder", ["log", "writer"])
+def test_concurrent_disclosures_are_each_recorded_once_and_verify(
+    scene: Scene, recorder: str
+) -> None:
+    """Through the log's own group commit, and through the writer thread the reads use."""
+    services = scene.table.built.services
+    log: DisclosureLog | DisclosureWriter = (
+        services.audit.disclosure_log if recorder == "log" else services.disclosure_writer)
     readers = [uuid.uuid4() for _ in range(24)]
     start = threading.Barrier(len(readers))
 
