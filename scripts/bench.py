@@ -153,7 +153,7 @@ def fill(built: Built, info: dict[str, Any], total: int, per_case: int = 100) ->
             person, org = info["people"][k % 2]
             cid = uuid.uuid4()
             case.contribute(cid, person, org, seal(case_id, f"contribution:{cid}", f"f {k}"),
-                            rule, person)
+                            rule, person, None)
             have += 1
         batch.append(case)
         if len(batch) == 10 or have >= total:

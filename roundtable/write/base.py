@@ -58,7 +58,7 @@ class WritePath:
             change(case)
             return self.ctx.save(case)
 
-        return self.ctx.retrying(attempt)
+        return self.ctx.retrying(attempt, case_id)
 
     def _check_exist(self, table: str, field: str, wanted: Sequence[UUID]) -> None:
         for index, missing in enumerate(wanted):
