@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Recording
 
@@ -55,6 +55,18 @@ class RoundTableApplication(Application[UUID]):
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
         for listener in self.listeners:
             listener()
+
+    def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
+        """Snapshot the aggregates just saved as they are in hand, instead of rebuilding them
+        from the store as the library does (a replay of up to 50 events inside the write)."""
+        assert self.snapshots is not None
+        for aggregate in processing_event.aggregates.values():
+            interval = self.snapshotting_intervals.get(type(aggregate))
+            if interval and any(e.originator_id == aggregate.id
+                                and e.originator_version % interval == 0
+                                for e in processing_event.events):
+                snapshot_class: Any = getattr(type(aggregate), "Snapshot", self.snapshot_class)
+                self.snapshots.put([snapshot_class.take(aggregate)])
 
 
 class Unauthenticated(Exception):

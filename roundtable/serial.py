@@ -17,7 +17,7 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
@@ -44,11 +44,16 @@ class KeyedLocks:
     def holding(self, keys: Iterable[UUID]) -> Iterator[None]:
         """Every key's lock, taken in one global order (so two writers of the same aggregates
         cannot deadlock), released on leaving."""
-        with ExitStack() as stack:
-            for key in sorted(set(keys)):
-                lock = self.lock(key)  # held strongly until released
-                stack.enter_context(lock)
+        held = [self.lock(key) for key in sorted(set(keys))]  # strong references while held
+        taken = 0
+        try:
+            for lock in held:
+                lock.acquire()
+                taken += 1
             yield
+        finally:
+            for lock in reversed(held[:taken]):
+                lock.release()
 
     def __len__(self) -> int:
         return len(self._locks)

@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from eventsourcing.application import project_aggregate
 
 from domain.ids import Position
 from domain.model import Case
@@ -217,3 +218,21 @@ def test_a_member_and_a_chair_writing_the_same_case_at_once_both_succeed(table: 
 
     assert [r for r in results if isinstance(r, Exception)] == []
     assert ctx.conflicts == 0
+
+
+def test_a_snapshot_taken_from_the_case_in_hand_equals_the_case_replayed_from_its_events(
+    table: Table,
+) -> None:
+    organisation = table.organisation("Police")
+    member_id, _ = table.person(organisation)
+    case_id = UUID(table.case("Subject", organisation))
+    member, commands, ctx = _caller(table, member_id), table.built.services.commands, _ctx(table)
+    for n in range(55):
+        commands.contribute(member, case_id, f"note {n}", SharingRule(Tlp.AMBER))
+
+    assert ctx.app.snapshots is not None
+    snapshots = list(ctx.app.snapshots.get(case_id, desc=True, limit=1))
+    assert [s.originator_version for s in snapshots] == [50]
+    replayed = project_aggregate(None, ctx.app.events.get(case_id))
+    assert replayed is not None
+    assert ctx.app.repository.get(case_id).__dict__ == replayed.__dict__
