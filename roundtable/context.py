@@ -24,8 +24,9 @@ from projections.queries import Queries
 from projections.query_base import Row
 from projections.runner import Catchup
 from roundtable.credentials import CredentialStore
+from roundtable.group_commit import GroupCommit
 from roundtable.sealing import CaseKeyStore, Sealer
-from roundtable.serial import Serial
+from roundtable.serial import Combining, Serial
 
 T = TypeVar("T")
 
@@ -51,6 +52,14 @@ class RoundTableApplication(Application[UUID]):
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         super().__init__(env=env)
         self.listeners: list[Callable[[], None]] = []  # told after every write (the signer)
+        self.group_commit = GroupCommit(self.recorder.insert_events)
+
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
+        """The events of concurrent saves stored in one transaction (`GroupCommit`)."""
+        events = processing_event.events
+        if not events or processing_event.tracking is not None or processing_event.saved_kwargs:
+            return super()._record(processing_event)
+        return self.group_commit.record(events, [self.mapper.to_stored_event(e) for e in events])
 
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
         for listener in self.listeners:
@@ -104,6 +113,7 @@ class Context:
 
     def __post_init__(self) -> None:
         self.serial = Serial(self.app)
+        self.combining = Combining()
         self._unit = threading.local()  # the positions saved by this thread's write, if any
 
     def authenticate(self, token: str | None) -> Caller:
@@ -122,6 +132,10 @@ class Context:
         """Store the aggregates' new events, bring the views up to them, return the position.
 
         Inside `retrying`, the views are brought up once its locks are released."""
+        return Position(max(r.notification.id for r in self.record(*aggregates)))
+
+    def record(self, *aggregates: Aggregate) -> list[Recording[UUID]]:
+        """`save`, answering the recording of every event stored (in order)."""
         recordings = self.app.save(*aggregates)
         position = Position(max(r.notification.id for r in recordings))
         self.serial.saved(aggregates)
@@ -130,7 +144,7 @@ class Context:
             self.catchup.wait_for(position)
         else:
             saved.append(position)
-        return position
+        return recordings
 
     def retrying(self, command: Callable[[], T], *serial: UUID) -> T:
         """Run get-check-mutate-save, holding the locks of the aggregates `serial` (every

@@ -16,8 +16,9 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
@@ -109,3 +110,41 @@ class Serial:
                     self._saved.move_to_end(aggregate.id)
             while len(self._saved) > self.cache_size:
                 self._saved.popitem(last=False)
+
+
+@dataclass
+class Change:
+    """A change to one aggregate waiting for whichever writer of it holds its lock."""
+
+    apply: Callable[[Any], Any]
+    position: int = 0
+    error: BaseException | None = None
+    finished: threading.Event = field(default_factory=threading.Event)
+
+    def fail(self, error: BaseException) -> None:
+        if not self.finished.is_set():
+            self.error = error
+            self.finished.set()
+
+
+class Combining:
+    """The changes queued per aggregate (`WritePath._on_case(..., combine=True)`)."""
+
+    def __init__(self) -> None:
+        self._queues: dict[UUID, list[Change]] = {}
+        self._lock = threading.Lock()
+
+    def submit(self, key: UUID, apply: Callable[[Any], Any]) -> Change:
+        change = Change(apply)
+        with self._lock:
+            self._queues.setdefault(key, []).append(change)
+        return change
+
+    def drain(self, key: UUID) -> list[Change]:
+        with self._lock:
+            return self._queues.pop(key, [])
+
+    def waiting(self, key: UUID) -> int:
+        """How many changes of the aggregate wait to be applied."""
+        with self._lock:
+            return len(self._queues.get(key, ()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,13 +14,17 @@ from uuid import UUID
 
 import pytest
 from eventsourcing.application import project_aggregate
+from eventsourcing.persistence import IntegrityError
 
+from domain.errors import InvalidError
 from domain.ids import Position
 from domain.model import Case
 from domain.rules import Role, SharingRule, Tlp
 from roundtable.context import Caller, Context, RoundTableApplication, caller_from_row
+from roundtable.group_commit import GroupCommit
 from roundtable.paths import event_store_env
 from roundtable.serial import KeyedLocks
+from roundtable.write.base import WritePath
 from tests.conftest import Table, make_table
 
 WRITERS = 16
@@ -236,3 +241,98 @@ def test_a_snapshot_taken_from_the_case_in_hand_equals_the_case_replayed_from_it
     replayed = project_aggregate(None, ctx.app.events.get(case_id))
     assert replayed is not None
     assert ctx.app.repository.get(case_id).__dict__ == replayed.__dict__
+
+
+def test_changes_queued_on_one_case_are_saved_in_one_commit_leaving_out_the_refused(
+    table: Table,
+) -> None:
+    """Six writers queue while the case is busy; the next one applies all six in order and
+    saves them in one transaction: one refused before changing anything, one refused half-way
+    (the case is then rebuilt without it), the four others stored."""
+    case_id = UUID(table.case("Subject"))
+    ctx = _ctx(table)
+    chair = _caller(table, table.chair_id)
+    paths = WritePath(ctx)
+    version: int = ctx.get(case_id, Case).version
+    commits = ctx.app.group_commit.commits
+
+    def change(i: int) -> Callable[[Case], None]:
+        def apply(case: Case) -> None:
+            if i == 2:
+                raise InvalidError("summary", "refused before any change")
+            case.edit(None, ctx.sealer.seal(case_id, "summary", f"summary {i}"), None, None)
+            if i == 4:
+                raise RuntimeError("refused half-way")
+        return apply
+
+    results: list[Any] = [None] * 6
+
+    def write(i: int) -> None:
+        try:
+            results[i] = paths._on_case(chair, case_id, change(i), combine=True)
+        except Exception as error:
+            results[i] = error
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(6)]
+    with ctx.serial.locks.holding([case_id]):  # the case busy with another write
+        for thread in threads:
+            thread.start()
+        while ctx.combining.waiting(case_id) < 6:
+            time.sleep(0.001)
+    for thread in threads:
+        thread.join()
+
+    assert isinstance(results[2], InvalidError)
+    assert isinstance(results[4], RuntimeError)
+    stored = [results[i] for i in (0, 1, 3, 5)]
+    assert len(set(stored)) == 4
+    assert all(isinstance(p, int) for p in stored)
+    assert ctx.app.group_commit.commits - commits == 1
+    assert ctx.app.repository.get(case_id).version == version + 4
+    assert ctx.conflicts == 0
+
+
+def test_a_conflict_in_a_shared_commit_fails_that_write_alone(table: Table) -> None:
+    ctx = _ctx(table)
+    app, busy, go = ctx.app, threading.Event(), threading.Event()
+
+    def insert(stored: Any) -> Any:
+        if not busy.is_set():
+            busy.set()
+            assert go.wait(10)
+        return app.recorder.insert_events(stored)
+
+    group = GroupCommit(insert)
+
+    def new_case() -> list[Any]:
+        return list(Case(id=uuid.uuid4(), reference="R", subject=None, summary=None,
+                         opened_on="2026-11-02", actor=None).collect_events())
+
+    stored_once = new_case()
+    app.events.put(stored_once)  # its events again: a conflict with what is stored
+    writes = {"first": new_case(), "fine": new_case(), "conflicting": stored_once}
+    results: dict[str, Any] = {}
+
+    def record(name: str) -> None:
+        events = writes[name]
+        try:
+            results[name] = group.record(events, [app.mapper.to_stored_event(e) for e in events])
+        except IntegrityError as error:
+            results[name] = error
+
+    first = threading.Thread(target=record, args=("first",))
+    first.start()
+    assert busy.wait(10)
+    others = [threading.Thread(target=record, args=(n,)) for n in ("fine", "conflicting")]
+    for thread in others:
+        thread.start()
+    while group.waiting() < 2:
+        time.sleep(0.001)
+    go.set()
+    for thread in (first, *others):
+        thread.join()
+
+    assert isinstance(results["conflicting"], IntegrityError)
+    assert [r.notification.originator_id for r in results["fine"]] == [
+        e.originator_id for e in writes["fine"]]
+    assert group.commits == 2  # the first; the shared one failed; "fine" on its own
