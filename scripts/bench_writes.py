@@ -3,7 +3,7 @@ contribution writes of 4 clients on cases of their own, and 16 writers on ONE ca
 same 16 writers spread over 16 cases (rate, p50, p99, and how many answers were 409 or 5xx).
 Rounds are interleaved so that a noisy neighbour hits all alike; medians of --reps rounds.
 
-    .venv/bin/python scripts/bench_writes.py [--secs 3] [--reps 3]
+    .venv/bin/python scripts/bench_writes.py [--secs 1.5] [--reps 6]
 
 `scripts/bench.py` runs `contention` on its own service for the table in the README."""
 
@@ -66,28 +66,43 @@ def pound(url: str, token: str | None, paths: list[str], secs: float) -> dict[st
             "409": statuses[409], "5xx": sum(n for s, n in statuses.items() if s >= 500)}
 
 
-def contention(service: str, token: str, cases: list[str], secs: float) -> dict[str, Any]:
-    """WRITERS writers on cases[0] alone, then the same writers on cases[:WRITERS]."""
+def contention(service: str, token: str, cases: list[str], secs: float,
+               spread_first: bool = False) -> dict[str, Any]:
+    """WRITERS writers on cases[0] alone, and the same writers on cases[:WRITERS]."""
     path = "/v1/cases/{}/contributions".format
-    return {"one": pound(service, token, [path(cases[0])] * WRITERS, secs),
-            "spread": pound(service, token, [path(c) for c in cases[:WRITERS]], secs)}
+    paths = {"one": [path(cases[0])] * WRITERS, "spread": [path(c) for c in cases[:WRITERS]]}
+    order = ("spread", "one") if spread_first else ("one", "spread")
+    return {name: pound(service, token, paths[name], secs) for name in order}
 
 
 def measure(service: str, bare: str, info: dict[str, Any], reps: int, secs: float,
             ) -> dict[str, Any]:
+    """`reps` rounds of short runs; the bare POST just before and just after the service's
+    writes, the one-case and spread runs in alternating order, so that a neighbour's load
+    falls on a figure and its baseline alike. Ratios are taken per round, then the median."""
     cases, runs = info["writing"], []
-    for _ in range(reps):
-        own = [f"/v1/cases/{c}/contributions" for c in cases[:THREADS]]
-        runs.append({"writes": pound(service, info["member"], own, secs),
-                     "bare": pound(bare, None, ["/items"] * THREADS, secs),
-                     **contention(service, info["member"], cases, secs)})
-    return {name: {k: statistics.median(run[name][k] for run in runs) for k in runs[0][name]}
-            for name in runs[0]}
+    own = [f"/v1/cases/{c}/contributions" for c in cases[:THREADS]]
+    for rep in range(reps):
+        before = pound(bare, None, ["/items"] * THREADS, secs)
+        run = {"writes": pound(service, info["member"], own, secs)}
+        after = pound(bare, None, ["/items"] * THREADS, secs)
+        run["bare"] = {k: (before[k] + after[k]) / 2 for k in before}
+        runs.append({**run, **contention(service, info["member"], cases, secs, bool(rep % 2))})
+    medians = {name: {k: statistics.median(run[name][k] for run in runs) for k in runs[0][name]}
+               for name in runs[0]}
+    for name in medians:  # a refusal in any round counts
+        for k in ("409", "5xx"):
+            medians[name][k] = sum(run[name][k] for run in runs)
+    medians["ratios"] = {
+        "writes/bare": statistics.median(r["writes"]["rate"] / r["bare"]["rate"] for r in runs),
+        "one case/spread": statistics.median(r["one"]["rate"] / r["spread"]["rate"]
+                                             for r in runs)}
+    return medians
 
 
 def ratios(r: dict[str, Any]) -> dict[str, float]:
-    return {"writes/bare": round(r["writes"]["rate"] / r["bare"]["rate"], 3),
-            "one case/spread": round(r["one"]["rate"] / r["spread"]["rate"], 3),
+    return {"writes/bare": round(r["ratios"]["writes/bare"], 3),
+            "one case/spread": round(r["ratios"]["one case/spread"], 3),
             "one case p99 ms": round(r["one"]["p99"], 1),
             "one case 409+5xx": r["one"]["409"] + r["one"]["5xx"]}
 
@@ -99,8 +114,8 @@ def met(ratio: dict[str, float]) -> dict[str, bool]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--secs", type=float, default=3.0)
-    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--secs", type=float, default=1.5)
+    parser.add_argument("--reps", type=int, default=6)
     args = parser.parse_args()
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="rt-bench-writes-") as tmp:
