@@ -64,6 +64,8 @@ class Catchup:
         self.batch_size = batch_size
         self._seen = 0
         self._lock = threading.Lock()
+        self._turn = threading.Condition()  # waiters for the one applying
+        self._applying = False
         self.transactions = 0  # of the views, committed by this process's catch-up
 
     def wait_for(self, position: int) -> int:
@@ -74,9 +76,19 @@ class Catchup:
         find their position reached and return without a transaction of their own."""
         if position <= self._seen:
             return self._seen
-        with self._lock:
-            if position > self._seen:  # no one applied it while this thread waited
+        with self._turn:
+            while self._applying and position > self._seen:
+                self._turn.wait()
+            if position <= self._seen:  # applied while this thread waited
+                return self._seen
+            self._applying = True
+        try:
+            with self._lock:
                 self._apply_up_to(max(position, self.recorder.max_notification_id() or 0))
+        finally:
+            with self._turn:
+                self._applying = False
+                self._turn.notify_all()
         return self._seen
 
     @property

@@ -37,27 +37,34 @@ class GroupCommit:
     insert: Insert  # one transaction; the notification ids of the events, in order
     commits: int = 0  # transactions committed (fewer than writes when writes were grouped)
     _queue: list[_Write] = field(default_factory=list)
-    _queue_lock: threading.Lock = field(default_factory=threading.Lock)
-    _commit_lock: threading.Lock = field(default_factory=threading.Lock)
+    _committing: bool = False
+    _turn: threading.Condition = field(default_factory=threading.Condition)
 
     def record(self, events: Sequence[Any], stored: list[StoredEvent]) -> list[Recording[UUID]]:
         """Store `stored` (the events mapped) with whatever else is waiting; their recordings
         once committed."""
-        write = _Write(events, stored)
-        with self._queue_lock:
+        write, batch = _Write(events, stored), []
+        with self._turn:
             self._queue.append(write)
-        with self._commit_lock:
-            if not write.done:  # no earlier commit took it: this thread commits the queue
-                with self._queue_lock:
-                    batch, self._queue = self._queue, []
+            while self._committing and not write.done:
+                self._turn.wait()
+            if not write.done:  # no commit took it: this thread commits the queue
+                self._committing = True
+                batch, self._queue = self._queue, []
+        if batch:
+            try:
                 self._commit(batch)
+            finally:
+                with self._turn:
+                    self._committing = False
+                    self._turn.notify_all()
         if write.error is not None:
             raise write.error
         return recordings(write)
 
     def waiting(self) -> int:
         """How many writes wait for the next commit."""
-        with self._queue_lock:
+        with self._turn:
             return len(self._queue)
 
     def _commit(self, batch: list[_Write]) -> None:
