@@ -64,10 +64,32 @@ class Catchup:
         self.batch_size = batch_size
         self._seen = 0
         self._lock = threading.Lock()
+        self._turn = threading.Condition()  # waiters for the one applying
+        self._applying = False
+        self.transactions = 0  # of the views, committed by this process's catch-up
 
     def wait_for(self, position: int) -> int:
-        """Bring the views to at least `position` (here: by applying the log now)."""
-        return self.catch_up()
+        """Bring the views to at least `position` (here: by applying the log now).
+
+        Group commit: concurrent writers wait here together, and whichever gets the lock first
+        applies every event stored by then, theirs included, in one transaction; the others
+        find their position reached and return without a transaction of their own."""
+        if position <= self._seen:
+            return self._seen
+        with self._turn:
+            while self._applying and position > self._seen:
+                self._turn.wait()
+            if position <= self._seen:  # applied while this thread waited
+                return self._seen
+            self._applying = True
+        try:
+            with self._lock:
+                self._apply_up_to(max(position, self.recorder.max_notification_id() or 0))
+        finally:
+            with self._turn:
+                self._applying = False
+                self._turn.notify_all()
+        return self._seen
 
     @property
     def position(self) -> int:
@@ -77,12 +99,11 @@ class Catchup:
     def catch_up(self) -> int:
         """Apply every event recorded so far; returns the position reached."""
         head = self.recorder.max_notification_id() or 0
-        if head <= self._seen:
-            return self._seen
-        with self._lock:
-            while self._seen < head:
-                self._seen = self._apply_batch(head)
-        return self._seen
+        return self.wait_for(head) if head > self._seen else self._seen
+
+    def _apply_up_to(self, head: int) -> None:
+        while self._seen < head:
+            self._seen = self._apply_batch(head)
 
     def _apply_batch(self, head: int) -> int:
         with self.store.write() as db:
@@ -104,6 +125,7 @@ class Catchup:
                 "ON CONFLICT(name) DO UPDATE SET position=excluded.position",
                 (TRACKING_NAME, reached),
             )
+        self.transactions += 1
         return reached
 
 

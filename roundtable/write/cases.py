@@ -37,9 +37,10 @@ class CaseCommands(WritePath):
         case_id = CaseId(uuid.uuid4())
         self.ctx.keys.create(case_id)
         sealed = self._sealed_fields(case_id, subject, summary, title)
+        table_id = self.ctx.round_table_id()
 
         def attempt() -> tuple[Created, str]:
-            table: RoundTable = self.ctx.get(self.ctx.round_table_id(), RoundTable)
+            table: RoundTable = self.ctx.get(table_id, RoundTable)
             reference = table.next_reference(self.ctx.clock().year, caller.id)
             case = Case(
                 id=case_id, reference=reference, subject=sealed["subject"],
@@ -48,7 +49,7 @@ class CaseCommands(WritePath):
             )
             return Created(case_id, self.ctx.save(table, case)), reference
 
-        return self.ctx.retrying(attempt)
+        return self.ctx.retrying(attempt, table_id)
 
     def edit_case(
         self, caller: Caller, case_id: UUID, subject: Subject | None, summary: str | None,

@@ -39,7 +39,7 @@ class ContributionCommands(WritePath):
             case.contribute(contribution_id, caller.id, caller.organisation_id, sealed,
                             rule.to_json(), caller.id, owner)
 
-        return Created(contribution_id, self._on_case(caller, case_id, change))
+        return Created(contribution_id, self._on_case(caller, case_id, change, combine=True))
 
     def _owned_contribution(self, caller: Caller, contribution_id: UUID) -> UUID:
         """The case of a contribution the caller may see and whose owner organisation it is of."""

@@ -77,7 +77,7 @@ class MeetingCommands(WritePath):
                                       list(dict.fromkeys(absent)))
             return self.ctx.save(meeting)
 
-        return self.ctx.retrying(attempt)
+        return self.ctx.retrying(attempt, meeting_id)
 
     def cancel_meeting(self, caller: Caller, meeting_id: UUID, reason: str) -> Position:
         self._visible_meeting(caller, meeting_id)
@@ -126,7 +126,7 @@ class MeetingCommands(WritePath):
             change(meeting)
             return self.ctx.save(meeting)
 
-        return self.ctx.retrying(attempt)
+        return self.ctx.retrying(attempt, meeting_id)
 
     def _seal_for_meeting(self, meeting_id: UUID, purpose: str, text: str) -> str:
         """Seal under the meeting's own key; a meeting planned before v1.1 gets one now."""

@@ -52,7 +52,7 @@ class PeopleCommands(WritePath):
                 UUID(str(contact_id)) if contact_id is not None else None, caller.id)
             return self.ctx.save(organisation)
 
-        return self.ctx.retrying(attempt)
+        return self.ctx.retrying(attempt, organisation_id)
 
     def register_person(
         self, caller: Caller | None, name: str, organisation_id: UUID, role: Role
@@ -85,7 +85,7 @@ class PeopleCommands(WritePath):
             organisation.staff(person.id, caller.id if caller else None)
             return person.id, self.ctx.save(person, organisation)
 
-        person_id, position = self.ctx.retrying(attempt)
+        person_id, position = self.ctx.retrying(attempt, organisation_id)
         return Created(person_id, position), self.ctx.credentials.issue(person_id)
 
     def confirm_person(self, caller: Caller, person_id: UUID) -> Position:
@@ -107,7 +107,7 @@ class PeopleCommands(WritePath):
             person.confirm(caller.id)
             return self.ctx.save(person)
 
-        return self.ctx.retrying(attempt)
+        return self.ctx.retrying(attempt, person_id)
 
     def reissue_token(self, caller: Caller, person_id: UUID) -> str:
         """A new token for the person (chair); the old one stops working at once."""
@@ -124,9 +124,10 @@ class PeopleCommands(WritePath):
         require_chair(caller)
         if self.ctx.queries.person(person_id) is None:
             raise NotFoundError("no such person")
+        table_id = self.ctx.round_table_id()
 
         def attempt() -> Position:
-            table: RoundTable = self.ctx.get(self.ctx.round_table_id(), RoundTable)
+            table: RoundTable = self.ctx.get(table_id, RoundTable)
             person: Person = self.ctx.get(person_id, Person)
             self.ctx.catchup.catch_up()  # after loading the table: sees every save before it
             if not person.active:
@@ -139,6 +140,6 @@ class PeopleCommands(WritePath):
             person.deactivate(caller.id)
             return self.ctx.save(person, table)
 
-        position = self.ctx.retrying(attempt)
+        position = self.ctx.retrying(attempt, table_id, person_id)
         self.ctx.credentials.void(person_id)
         return position

@@ -30,7 +30,7 @@ class PrivacyCommands(WritePath):
             case.erase(actor)
             return self.ctx.save(case)
 
-        position = self.ctx.retrying(attempt)
+        position = self.ctx.retrying(attempt, case_id)
         self.ctx.keys.destroy(case_id)
         return position
 
@@ -39,15 +39,16 @@ class PrivacyCommands(WritePath):
         signal_retention_days: int | None = None,
     ) -> Position:
         require_chair(caller)
+        table_id = self.ctx.round_table_id()
 
         def attempt() -> Position:
-            table: RoundTable = self.ctx.get(self.ctx.round_table_id(), RoundTable)
+            table: RoundTable = self.ctx.get(table_id, RoundTable)
             table.change_settings(retention_days_after_close, review_interval_days, caller.id)
             if signal_retention_days is not None:
                 table.change_signal_retention(signal_retention_days, caller.id)
             return self.ctx.save(table)
 
-        return self.ctx.retrying(attempt)
+        return self.ctx.retrying(attempt, table_id)
 
 
 def finish_erasures(ctx: Context) -> list[UUID]:

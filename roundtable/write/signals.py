@@ -126,7 +126,9 @@ class SignalCommands(WritePath):
             signal.accept(target, contribution_id, sealed, today, caller.id)
             return self.ctx.save(*aggregates, signal)
 
-        position = self.ctx.retrying(attempt)
+        # The case it joins, or the round table that numbers the case it opens.
+        written = case_id if case_id is not None else self.ctx.round_table_id()
+        position = self.ctx.retrying(attempt, signal_id, written)
         self.ctx.keys.destroy(signal_id)
         return Triaged(position, target)
 
@@ -160,7 +162,7 @@ class SignalCommands(WritePath):
             change(signal)
             return self.ctx.save(signal)
 
-        return self.ctx.retrying(attempt)
+        return self.ctx.retrying(attempt, signal_id)
 
     def _signal_sealer(self, signal_id: UUID) -> Callable[[str, str | None], str | None]:
         def seal(field: str, text: str | None) -> str | None:
