@@ -75,6 +75,8 @@ class ViewStore:
         self.path = path
         self._local = threading.local()
         self.write_lock = threading.RLock()
+        self._opened: list[sqlite3.Connection] = []  # every thread's, closed by `close`
+        self._opened_lock = threading.Lock()
         self.ensure(lambda db: db.executescript(SCHEMA))
 
     def ensure(self, create: Callable[[Db], None]) -> None:
@@ -91,6 +93,8 @@ class ViewStore:
             db.execute("PRAGMA synchronous=NORMAL")
             db.row_factory = sqlite3.Row
             self._local.db = db
+            with self._opened_lock:
+                self._opened.append(db)
         return db
 
     @contextmanager
@@ -113,7 +117,13 @@ class ViewStore:
         return int(row[0]) if row else 0
 
     def close(self) -> None:
-        """Connections are per thread and close with their threads."""
+        """Close every thread's connection: a connection left open would hold the file (and
+        keep `rebuild` refusing) for as long as anything still refers to this store."""
+        with self._opened_lock:
+            opened, self._opened = self._opened, []
+        for db in opened:
+            db.close()
+        self._local = threading.local()
 
 
 # Every projector, in every process, takes this lock for its transaction: one at a time.
