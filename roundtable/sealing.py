@@ -22,6 +22,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
@@ -178,14 +179,26 @@ def _finish_interrupted_rotation(keys_dir: Path, store_path: Store | None = None
 
 
 def _store_name(store: Store) -> bytes:
-    return os.fsencode(store.resolve()) if isinstance(store, Path) else store.encode()
+    """What the rotation marker names: the file, or the database's address without its
+    password (the marker lies beside the keys, which are copied between hosts)."""
+    if isinstance(store, Path):
+        return os.fsencode(store.resolve())
+    url = urlsplit(store)
+    if url.password is None:
+        return store.encode()
+    host = url.hostname or ""
+    netloc = f"{url.username}@{host}" if url.username else host
+    netloc += f":{url.port}" if url.port else ""
+    return urlunsplit(url._replace(netloc=netloc)).encode()
 
 
 def _rotation_store_path(keys_dir: Path, fallback: Store | None) -> Store:
     marker = keys_dir / _ROTATION_MARKER
     try:
         named = os.fsdecode(marker.read_bytes())
-        return named if named.startswith("postgres") else Path(named)
+        if named.startswith("postgres"):  # the caller's address carries the password, if any
+            return fallback if isinstance(fallback, str) else named
+        return Path(named)
     except OSError:
         if fallback is not None:
             return fallback

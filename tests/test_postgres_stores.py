@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
@@ -206,11 +207,17 @@ def test_a_rotation_on_postgresql_interrupted_before_the_rename_opens_with_the_n
     def crash(*_args: object) -> None:
         raise OSError("simulated crash before the rename")
 
+    # An address with a password (trust authentication here ignores it): the marker left in
+    # the keys directory, which operators copy between hosts, must not hold it.
+    parts = urlsplit(url)
+    with_password = urlunsplit(parts._replace(
+        netloc=f"{parts.username}:not-a-real-secret@{parts.hostname}:{parts.port or 5432}"))
     with monkeypatch.context() as patch:
         patch.setattr(os, "replace", crash)
         with pytest.raises(OSError, match="simulated crash"):
-            rotate_key_encryption_key(keys, url)
+            rotate_key_encryption_key(keys, with_password)
     assert (keys / "kek.key.new").exists()
+    assert b"not-a-real-secret" not in (keys / "kek.rotating").read_bytes()
 
     recovered = load_key_encryption_key(keys)
 

@@ -25,6 +25,9 @@ class DisclosureWriter:
     def __init__(self, log: DisclosureLog) -> None:
         self.log = log
         self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
+        # `submit` and `close` take turns: nothing is handed over after the stop marker.
+        self._handing = threading.Lock()
+        self._closed = False
         self._thread = threading.Thread(target=self._run, name="disclosure-writer", daemon=True)
         self._thread.start()
 
@@ -32,10 +35,12 @@ class DisclosureWriter:
                kind: str = "contribution") -> Future[None]:
         """Hand a record over; the future is done once it is durable (or failed)."""
         done: Future[None] = Future()
-        if not self._thread.is_alive():
-            done.set_exception(RuntimeError("the disclosure writer is closed"))
-            return done
-        self._queue.put((self.log.entry(person_id, ids, endpoint, case_id, kind), done))
+        entry = self.log.entry(person_id, ids, endpoint, case_id, kind)
+        with self._handing:
+            if self._closed or not self._thread.is_alive():
+                done.set_exception(RuntimeError("the disclosure writer is closed"))
+                return done
+            self._queue.put((entry, done))
         return done
 
     def record(self, person_id: UUID, ids: list[str], endpoint: str,
@@ -52,9 +57,11 @@ class DisclosureWriter:
 
     def close(self) -> None:
         """Commit what was handed over, then stop."""
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
+        with self._handing:
+            self._closed = True
+            if self._thread.is_alive():
+                self._queue.put(None)  # after everything handed over; nothing comes after it
+        self._thread.join()
         while True:  # handed over while it stopped: refused, never left waiting
             try:
                 item = self._queue.get_nowait()

@@ -8,6 +8,7 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -92,3 +93,36 @@ def test_a_closed_writer_refuses_instead_of_dropping(writer: DisclosureWriter,
     with pytest.raises(RuntimeError, match="could not be recorded"):
         writer.record(uuid.uuid4(), ["c"], "GET /x", CASE)
     assert on_disk(tmp_path / "audit.sqlite") == []
+
+
+def hand_over_and_close(writer: DisclosureWriter, threads: int = 4,
+                        each: int = 50) -> list[Future[None]]:
+    """`threads` readers hand records over while the writer closes; every future made."""
+    futures: list[Future[None]] = []
+    start = threading.Barrier(threads + 1)
+
+    def hand_over() -> None:
+        start.wait()
+        for _ in range(each):
+            futures.append(writer.submit(uuid.uuid4(), ["c"], "GET /x", CASE))
+
+    readers = [threading.Thread(target=hand_over) for _ in range(threads)]
+    for reader in readers:
+        reader.start()
+    start.wait()
+    writer.close()
+    for reader in readers:
+        reader.join()
+    return futures
+
+
+def test_records_handed_over_while_it_closes_are_kept_or_refused_never_left_waiting(
+    tmp_path: Path,
+) -> None:
+    for round_ in range(20):  # the race is between one `submit` and `close`: try it often
+        path = tmp_path / f"audit-{round_}.sqlite"
+        log = DisclosureLog(path, lambda: datetime(2026, 12, 1, tzinfo=UTC))
+        futures = hand_over_and_close(DisclosureWriter(log))
+        kept = sum(1 for f in futures if f.exception(timeout=5) is None)  # never left waiting
+        assert len(on_disk(path)) == kept
+        log.close()
