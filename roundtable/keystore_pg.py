@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from projections.db import Db, PgDb
 from roundtable.pg import CASE_KEYS_SCHEMA, locked, open_schema
 from roundtable.sealing import (
-    CaseKeyMissing,
+    CachedKeyLookUp,
     KeyFileError,
     _check_opens,
     _LruCache,
@@ -67,7 +67,7 @@ def _wrong_kek(url: str) -> KeyFileError:
         "into this host's keys directory; a new key cannot open existing data")
 
 
-class PgCaseKeyStore:
+class PgCaseKeyStore(CachedKeyLookUp):
     """`CaseKeys` in PostgreSQL; safe to share between threads, processes and hosts."""
 
     def __init__(self, url: str, kek: bytes, reload: Callable[[], bytes] | None = None) -> None:
@@ -103,19 +103,9 @@ class PgCaseKeyStore:
                 raise ValueError(f"case {case_id} already has a data key")
             self._cache.put(case_id, key)
 
-    def get(self, case_id: UUID) -> bytes:
-        with self._lock:
-            self._forget_cache_if_changed_elsewhere()
-            key = self._cache.get(case_id)
-            if key is not None:
-                return key
-            row = self._db.execute(_KEY_AND_CHECK_SQL, (str(case_id), _CHECK_NAME)).fetchone()
-            if row is None:
-                raise CaseKeyMissing(f"case {case_id} has no data key (erased or never created)")
-            self._follow(bytes(row[1]))
-            key = _unwrap_case_key(self._kek, case_id, bytes(row[0]))
-            self._cache.put(case_id, key)
-            return key
+    def _wrapped_and_check(self, case_id: UUID) -> tuple[bytes, bytes] | None:
+        row = self._db.execute(_KEY_AND_CHECK_SQL, (str(case_id), _CHECK_NAME)).fetchone()
+        return None if row is None else (bytes(row[0]), bytes(row[1]))
 
     def destroy(self, case_id: UUID) -> bool:
         # No check of the KEK here: an erasure must succeed even with a stale one.

@@ -497,7 +497,42 @@ class CaseKeys(Protocol):
     def close(self) -> None: ...
 
 
-class CaseKeyStore:
+class CachedKeyLookUp:
+    """`get` of both key stores: an unwrapped key from the cache (dropped whenever the store
+    changed elsewhere), else its wrapped row, the store's KEK followed if it was rotated."""
+
+    _lock: threading.Lock
+    _cache: _LruCache
+    _kek: AESGCM
+
+    def get(self, case_id: UUID) -> bytes:
+        with self._lock:
+            self._forget_cache_if_changed_elsewhere()
+            key = self._cache.get(case_id)
+            if key is not None:
+                return key
+            found = self._wrapped_and_check(case_id)
+            if found is None:
+                raise CaseKeyMissing(f"case {case_id} has no data key (erased or never created)")
+            wrapped, check = found
+            self._follow(check)
+            key = _unwrap_case_key(self._kek, case_id, wrapped)
+            self._cache.put(case_id, key)
+            return key
+
+    def _forget_cache_if_changed_elsewhere(self) -> None:
+        raise NotImplementedError
+
+    def _wrapped_and_check(self, case_id: UUID) -> tuple[bytes, bytes] | None:
+        """The case's wrapped key and the store's KEK check value; None: no key."""
+        raise NotImplementedError
+
+    def _follow(self, check: bytes) -> None:
+        """Adopt a rotated KEK (or refuse) when `check` is not the one this store opened."""
+        raise NotImplementedError
+
+
+class CaseKeyStore(CachedKeyLookUp):
     """Per-case data keys, wrapped under the KEK, in a SQLite file of their own.
 
     Safe to share between the threads of a process (one lock around one
@@ -558,21 +593,14 @@ class CaseKeyStore:
             except sqlite3.IntegrityError:
                 raise ValueError(f"case {case_id} already has a data key") from None
 
-    def get(self, case_id: UUID) -> bytes:
-        with self._lock:
-            self._forget_cache_if_changed_elsewhere()
-            key = self._cache.get(case_id)
-            if key is not None:
-                return key
-            row = _query_one(self._conn, _KEY_AND_CHECK_SQL, (str(case_id), _CHECK_NAME))
-            if row is None:
-                raise CaseKeyMissing(f"case {case_id} has no data key (erased or never created)")
-            if bytes(row[1]) != self._check and self._reload is not None:
-                self._adopt(bytes(row[1]))
-            self._require_current_kek(bytes(row[1]))
-            key = _unwrap_case_key(self._kek, case_id, bytes(row[0]))
-            self._cache.put(case_id, key)
-            return key
+    def _wrapped_and_check(self, case_id: UUID) -> tuple[bytes, bytes] | None:
+        row = _query_one(self._conn, _KEY_AND_CHECK_SQL, (str(case_id), _CHECK_NAME))
+        return None if row is None else (bytes(row[0]), bytes(row[1]))
+
+    def _follow(self, check: bytes) -> None:
+        if check != self._check and self._reload is not None:
+            self._adopt(check)
+        self._require_current_kek(check)
 
     def destroy(self, case_id: UUID) -> bool:
         # No check of the KEK here: an erasure must succeed even with a stale one.
