@@ -10,9 +10,11 @@ personal data in the disclosure log before it leaves (LED art. 25).
 from __future__ import annotations
 
 import copy
+from datetime import date
 from typing import Any, Protocol, Self
 from uuid import UUID
 
+from domain.errors import InvalidError
 from roundtable.context import Caller, Context
 
 Json = dict[str, Any]
@@ -51,3 +53,11 @@ class ReadPath:
         ids of what it shows, `case_id` its case (None for what belongs to no case)."""
         if ids:
             self.disclosures.record(caller.id, ids, endpoint, case_id, kind)
+
+
+def period(since: date | None, until: date | None) -> tuple[str | None, str | None]:
+    """The days from `since` to `until` (the `from` and `to` of a query), inclusive, as ISO
+    dates; either left out: no bound. `from` after `to`: 422 naming `from`."""
+    if since is not None and until is not None and since > until:
+        raise InvalidError(("query", "from"), "must not be after `to`")
+    return (since.isoformat() if since else None, until.isoformat() if until else None)

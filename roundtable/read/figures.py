@@ -11,12 +11,12 @@ from datetime import date
 from typing import Any
 
 from domain.actions_rules import today_in
-from domain.errors import InvalidError, NotPermittedError
+from domain.errors import NotPermittedError
 from domain.figures_rules import suppress, suppressed_median
 from domain.rules import Role
 from projections.views import figures
 from roundtable.context import Caller
-from roundtable.read.base import Json, ReadPath
+from roundtable.read.base import Json, ReadPath, period
 
 KINDS = ("person", "situation")
 DECISIONS = ("accepted", "declined", "referred", "new")
@@ -29,9 +29,7 @@ class FiguresReads(ReadPath):
         bound); the actions overdue are those of today."""
         if caller.role not in (Role.POLICY, Role.CHAIR) or not caller.facts.confirmed:
             raise NotPermittedError("only policy people and chairs read the policy figures")
-        if since is not None and until is not None and since > until:
-            raise InvalidError(("query", "from"), "must not be after `to`")
-        start, end = (day.isoformat() if day else None for day in (since, until))
+        start, end = period(since, until)
         q = self.ctx.queries
         facts = q.figures_facts(start, end)
         signals = q.figures_signals(start, end)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Protocol, runtime_checkable
 
-from domain.errors import InvalidError, NotPermittedError
+from domain.errors import NotPermittedError
 from domain.rules import Role
 from roundtable.context import Caller
-from roundtable.read.base import Json, ReadPath
+from roundtable.read.base import Json, ReadPath, period
 
 
 @runtime_checkable
@@ -25,9 +25,7 @@ class ReciprocityReads(ReadPath):
         """Counts for the days from `since` to `until`, inclusive (either left out: no bound)."""
         if caller.role != Role.CHAIR or not caller.facts.confirmed:
             raise NotPermittedError("only chairs read the reciprocity at the table")
-        if since is not None and until is not None and since > until:
-            raise InvalidError(("query", "from"), "must not be after `to`")
-        start, end = (day.isoformat() if day else None for day in (since, until))
+        start, end = period(since, until)
         q = self.ctx.queries
         given = q.contributions_given(start, end)
         requests = q.requests_by_status(start, end)

@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Protocol, runtime_checkable
 
-from domain.errors import InvalidError, NotPermittedError
+from domain.errors import NotPermittedError
 from domain.rules import Role
 from projections.views import report
 from roundtable.context import Caller
-from roundtable.read.base import Json, ReadPath
+from roundtable.read.base import Json, ReadPath, period
 from roundtable.read.privacy import due_for_review
 
 
@@ -29,9 +29,7 @@ class ReportReads(ReadPath):
         the reviews overdue are those of today."""
         if caller.role not in (Role.AUDITOR, Role.CHAIR) or not caller.facts.confirmed:
             raise NotPermittedError("only auditors and chairs read the audit report")
-        if since is not None and until is not None and since > until:
-            raise InvalidError(("query", "from"), "must not be after `to`")
-        start, end = (day.isoformat() if day else None for day in (since, until))
+        start, end = period(since, until)
         counts = self.ctx.queries.report_counts(start, end)
         return {
             "from": start,
