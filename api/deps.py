@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -58,6 +59,10 @@ async def current_caller(
 
 
 CallerDep = Annotated[Caller, Depends(current_caller)]
+
+# A period's bounds, `?from=DATE&to=DATE`, each optional and inclusive.
+Since = Annotated[date | None, Query(alias="from")]
+Until = Annotated[date | None, Query(alias="to")]
 
 
 async def min_position(

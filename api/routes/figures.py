@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Query, Response
 
-from api.deps import CallerDep, Fresh, ServicesDep
+from api.deps import CallerDep, Fresh, ServicesDep, Since, Until
 from api.errors import WAITS
 from api.routing import v1_router
 from domain.errors import InvalidError
@@ -20,8 +19,8 @@ router = v1_router("figures")
 def policy_figures(
     svc: ServicesDep,
     caller: CallerDep,
-    since: Annotated[date | None, Query(alias="from")] = None,
-    until: Annotated[date | None, Query(alias="to")] = None,
+    since: Since = None,
+    until: Until = None,
 ) -> dict[str, Any]:
     """Counts for a period (policy, chair); 1 to 4 shown as "<5"; no person, case or text."""
     return svc.reads.policy_figures(caller, since, until)
@@ -33,8 +32,8 @@ def policy_figure_svg(
     svc: ServicesDep,
     caller: CallerDep,
     figure: Annotated[str, Query(max_length=64)] = "cases_opened",
-    since: Annotated[date | None, Query(alias="from")] = None,
-    until: Annotated[date | None, Query(alias="to")] = None,
+    since: Since = None,
+    until: Until = None,
 ) -> Response:
     """One figure (a key of `figures`) as an SVG bar chart; small counts labelled "<5"."""
     figures = svc.reads.policy_figures(caller, since, until)["figures"]
@@ -47,8 +46,8 @@ def policy_figure_svg(
 def reciprocity(
     svc: ServicesDep,
     caller: CallerDep,
-    since: Annotated[date | None, Query(alias="from")] = None,
-    until: Annotated[date | None, Query(alias="to")] = None,
+    since: Since = None,
+    until: Until = None,
 ) -> list[dict[str, Any]]:
     """Per organisation, what it gave, read, answered and attended (chair)."""
     return svc.reads.reciprocity(caller, since, until)

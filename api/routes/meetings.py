@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
-from fastapi import Query
-
-from api.deps import CallerDep, Fresh, ServicesDep
+from api.deps import CallerDep, Fresh, ServicesDep, Since, Until
 from api.errors import WAITS
 from api.routing import v1_router
 from api.schemas import ReasonIn
@@ -33,8 +30,8 @@ def schedule_meeting(body: MeetingCreate, svc: ServicesDep, caller: CallerDep) -
 def meetings(
     svc: ServicesDep,
     caller: CallerDep,
-    start: Annotated[date | None, Query(alias="from")] = None,
-    end: Annotated[date | None, Query(alias="to")] = None,
+    start: Since = None,
+    end: Until = None,
 ) -> list[dict[str, Any]]:
     """The meetings the caller may see held between `from` and `to` (inclusive), oldest first
     (chair, member)."""

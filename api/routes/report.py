@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Query
-
-from api.deps import CallerDep, Fresh, ServicesDep
+from api.deps import CallerDep, Fresh, ServicesDep, Since, Until
 from api.errors import WAITS
 from api.routing import v1_router
 
@@ -18,8 +15,8 @@ router = v1_router("figures")
 def audit_report(
     svc: ServicesDep,
     caller: CallerDep,
-    since: Annotated[date | None, Query(alias="from")] = None,
-    until: Annotated[date | None, Query(alias="to")] = None,
+    since: Since = None,
+    until: Until = None,
 ) -> dict[str, Any]:
     """The process in figures for a period (auditor, chair): no person, subject or text."""
     return svc.reads.audit_report(caller, since, until)

@@ -4,12 +4,9 @@ person, subject or text; the disclosures by organisation name)."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated
+from fastapi import APIRouter, Request, Response
 
-from fastapi import APIRouter, Query, Request, Response
-
-from api.deps import ServicesDep
+from api.deps import ServicesDep, Since, Until
 from api.web.auth import SessionDep, WebCaller
 from api.web.route import WebRoute, page_context, render
 from roundtable import overview
@@ -20,8 +17,8 @@ ENDPOINT = "GET /audit"
 
 @router.get("/audit")
 def audit(request: Request, ws: SessionDep, caller: WebCaller, svc: ServicesDep,
-          since: Annotated[date | None, Query(alias="from")] = None,
-          until: Annotated[date | None, Query(alias="to")] = None) -> Response:
+          since: Since = None,
+          until: Until = None) -> Response:
     verified = svc.audit.verify(caller)  # auditors and chairs only: 403 for the others
     report = svc.reads.audit_report(caller, since, until)
     checkpoint = svc.audit.checkpoint(caller)

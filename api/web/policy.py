@@ -9,12 +9,9 @@ they record no disclosure.
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated
+from fastapi import APIRouter, Request, Response
 
-from fastapi import APIRouter, Query, Request, Response
-
-from api.deps import ServicesDep
+from api.deps import ServicesDep, Since, Until
 from api.web.auth import SessionDep, WebCaller
 from api.web.i18n import N_
 from api.web.route import WebRoute, page_context, render
@@ -41,8 +38,8 @@ CHARTS = {
 
 @router.get("/policy")
 def dashboard(request: Request, ws: SessionDep, caller: WebCaller, svc: ServicesDep,
-              since: Annotated[date | None, Query(alias="from")] = None,
-              until: Annotated[date | None, Query(alias="to")] = None) -> Response:
+              since: Since = None,
+              until: Until = None) -> Response:
     found = svc.reads.policy_figures(caller, since, until)  # policy people and chairs: else 403
     names = overview.directory(svc.ctx)
     chair = caller.role is Role.CHAIR
@@ -56,8 +53,8 @@ def dashboard(request: Request, ws: SessionDep, caller: WebCaller, svc: Services
 
 @router.get("/policy/figures/{name}.svg")
 def chart(name: str, caller: WebCaller, svc: ServicesDep,
-          since: Annotated[date | None, Query(alias="from")] = None,
-          until: Annotated[date | None, Query(alias="to")] = None) -> Response:
+          since: Since = None,
+          until: Until = None) -> Response:
     """One figure as an SVG bar chart, without any script (see `figure_svg`)."""
     if caller.role not in (Role.POLICY, Role.CHAIR):
         raise NotPermittedError("only policy people and chairs read the policy figures")
