@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated
 
@@ -32,6 +33,14 @@ class Services:
     sessions: SessionStore
     disclosure_writer: DisclosureWriter
     callers: Callers
+    # The hot reads' own worker threads (`api/disclosed.py`), started on first use.
+    read_lane: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(
+        READ_LANE_THREADS, thread_name_prefix="read-lane"))
+
+
+# Two: reads of one process then overlap only where SQLite and AES-GCM release the GIL, and wait
+# their turn in order on the event loop instead of in the GIL (README, "Benchmarks").
+READ_LANE_THREADS = 2
 
 
 async def services(request: Request) -> Services:

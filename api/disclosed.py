@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 import orjson
-from fastapi.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from api.deps import Services
@@ -46,14 +45,18 @@ class HandedOver:
 
 
 async def disclosed(svc: Services, read: Callable[[Reads], T]) -> T:
-    """`read(reads)` on a worker thread; returned once its disclosures are durable.
+    """`read(reads)` on a thread of the read lane; returned once its disclosures are durable.
 
-    (Run on the event loop instead, for a remembered caller, it cost less CPU but answered
-    later at 4 connections, measured side by side with the worker-thread version: the reads
-    of concurrent requests no longer overlapped in SQLite and AES-GCM, which release the
-    GIL.)"""
+    The lane has two threads (`api.deps.READ_LANE_THREADS`) and a first-come queue: under
+    load, reads wait their turn on the event loop rather than as 16 threads fighting for the
+    GIL, which answered fewer reads and with a longer tail (README, "Benchmarks"). (Run on the
+    event loop instead, for a remembered caller, it cost less CPU but answered later at 4
+    connections: the reads of concurrent requests no longer overlapped in SQLite and AES-GCM,
+    which release the GIL.)"""
     handed = HandedOver(svc.disclosure_writer)
-    answer = await run_in_threadpool(read, svc.reads.recording_to(handed))
+    lane = asyncio.get_running_loop().run_in_executor(
+        svc.read_lane, read, svc.reads.recording_to(handed))
+    answer = await lane
     await handed.durable()
     return answer
 

@@ -78,7 +78,8 @@ def build(
     auto = trail.auto_signer()
     # Closed last to first: the writer commits what it holds before anything else closes.
     return Built(services, [sessions.close, keys.close, disclosures.close, credentials.close,
-                            callers.close, store.close, app.close, auto.close, writer.close])
+                            callers.close, store.close, app.close, auto.close, writer.close,
+                            lambda: services.read_lane.shutdown(wait=True)])
 
 
 def v1_token_hashes(app: RoundTableApplication) -> Iterator[tuple[UUID, str]]:

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import psycopg
 from eventsourcing.persistence import OperationalError
 
-from roundtable import operations
+from roundtable import heap, operations
 from roundtable.bootstrap import Paths, build, resolve_paths
 from roundtable.paths import keep_files_private
 from roundtable.progress import add_flag, progress
@@ -101,8 +101,9 @@ def serve(paths: Paths, host: str, port: int, *, metrics: bool = False) -> None:
     try:
         print(f"serving {paths.data} on http://{host}:{port} (web page at /, API docs at "
               "/docs)", flush=True)
-        uvicorn.run(create_app(built.services, metrics=metrics), host=host, port=port,
-                    log_config=log_config(), access_log=False)
+        app = create_app(built.services, metrics=metrics)
+        heap.settle()  # what was built lives as long as the process: out of the collector's way
+        uvicorn.run(app, host=host, port=port, log_config=log_config(), access_log=False)
     finally:
         built.close()
 
