@@ -91,9 +91,11 @@ class Child:
         self.process.wait(timeout=15)
 
 
-def hammer(url: str, token: str | None, request: Request, secs: float, threads: int = THREADS
-           ) -> dict[str, float]:
-    """`threads` clients, each on its own keep-alive connection, for `secs`: rate, latency."""
+def hammer(url: str, token: str | None, request: Request, secs: float, threads: int = THREADS,
+           pid: int | None = None) -> dict[str, float]:
+    """`threads` clients, each on its own keep-alive connection, for `secs`: rate, latency;
+    with `pid` (the server's process), also the CPU time per request of the server (every
+    thread, user and system) and of these clients (this process)."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     start = threading.Barrier(threads + 1, timeout=60)
 
@@ -113,11 +115,23 @@ def hammer(url: str, token: str | None, request: Request, secs: float, threads: 
     with ThreadPoolExecutor(threads) as pool:
         futures = [pool.submit(client, n) for n in range(threads)]
         start.wait()
-        t0 = time.perf_counter()
+        t0, server0, client0 = time.perf_counter(), cpu_seconds(pid), time.process_time()
     elapsed = time.perf_counter() - t0
+    server, mine = cpu_seconds(pid) - server0, time.process_time() - client0
     every = sorted(x for f in futures for x in f.result())
-    return {"rate": len(every) / elapsed, "p50": every[len(every) // 2] * 1000,
-            "p99": every[min(len(every) - 1, int(len(every) * 0.99))] * 1000}
+    out = {"rate": len(every) / elapsed, "p50": every[len(every) // 2] * 1000,
+           "p99": every[min(len(every) - 1, int(len(every) * 0.99))] * 1000}
+    if pid is not None:
+        out["server_us"], out["client_us"] = server / len(every) * 1e6, mine / len(every) * 1e6
+    return out
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User and system CPU time of a process so far (every thread); 0 without one."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def found(paths: Paths, contributions: int, write_cases: int) -> dict[str, Any]:
@@ -180,9 +194,10 @@ def reads(services: list[Child], bare: Child, info: dict[str, Any], reps: int, s
     for service in services:
         shown = httpx.get(service.url + path, headers={"Authorization": f"Bearer {info['member']}"})
         assert len(shown.json()) == 20, shown.text
-    runs = [[hammer(s.url, info["member"], lambda c, n: c.get(path), secs, threads)
-             for s in services]
-            + [hammer(bare.url, None, lambda c, n: c.get("/items"), secs, threads)]
+    runs = [[hammer(s.url, info["member"], lambda c, n: c.get(path), secs, threads,
+                    s.process.pid) for s in services]
+            + [hammer(bare.url, None, lambda c, n: c.get("/items"), secs, threads,
+                      bare.process.pid)]
             for _ in range(reps + 1)][1:]
     return [{k: statistics.median(run[i][k] for run in runs) for k in runs[0][i]}
             for i in range(len(services) + 1)]
@@ -191,23 +206,26 @@ def reads(services: list[Child], bare: Child, info: dict[str, Any], reps: int, s
 def writes(service: Child, bare: Child, info: dict[str, Any], reps: int, secs: float,
            raw_env: Callable[[str], dict[str, str]]) -> list[float]:
     """Each client thread writes to a case of its own (fresh each repetition): no conflicts.
-    Raw: one small event (a new aggregate) per save, on an SQLite file set up as the service's."""
+    Raw: one small event (a new aggregate) per save, on an SQLite file set up as the service's.
+    Medians of: writes/s, bare POSTs/s, raw saves/s, server CPU us per write, per bare POST."""
     body = {"text": "a note of some length, as partners write them", "tlp": "AMBER"}
     runs = []
     for rep in range(reps):
         cases = info["writing"][rep * THREADS:(rep + 1) * THREADS]
-        runs.append([hammer(service.url, info["member"], lambda c, n, cases=cases: c.post(
-            f"/v1/cases/{cases[n]}/contributions", json=body), secs)["rate"],
-            hammer(bare.url, None, lambda c, n: c.post("/items", json=body), secs)["rate"]])
+        ours = hammer(service.url, info["member"], lambda c, n, cases=cases: c.post(
+            f"/v1/cases/{cases[n]}/contributions", json=body), secs, pid=service.process.pid)
+        base = hammer(bare.url, None, lambda c, n: c.post("/items", json=body), secs,
+                      pid=bare.process.pid)
         with tempfile.TemporaryDirectory() as tmp:
             app: Application[Any] = Application(env=raw_env(tmp))
             count, t0 = 0, time.perf_counter()
             while time.perf_counter() - t0 < secs and count < 1_000_000:
                 app.save(Aggregate())
                 count += 1
-            runs[-1].append(count / (time.perf_counter() - t0))
+            raw = count / (time.perf_counter() - t0)
             app.close()
-    return [statistics.median(run[i] for run in runs) for i in (0, 1, 2)]
+        runs.append([ours["rate"], base["rate"], raw, ours["server_us"], base["server_us"]])
+    return [statistics.median(run[i] for run in runs) for i in range(5)]
 
 
 def contended(service: Child, info: dict[str, Any], reps: int, secs: float,
@@ -352,7 +370,8 @@ def run(args: argparse.Namespace, database: Callable[..., str | None]) -> None:
             r["rss_mib"], r["bare_rss_mib"] = large_service.peak_rss_mib(), bare.peak_rss_mib()
             raw = None if args.reads else database("raw")
             if not args.reads:
-                r["writes"], r["bare_writes"], r["raw_saves"] = writes(
+                (r["writes"], r["bare_writes"], r["raw_saves"], r["write_cpu_us"],
+                 r["bare_write_cpu_us"]) = writes(
                     service, bare, info, reps, secs,
                     lambda tmp: event_store_env(Paths(Path(tmp), Path(tmp), raw) if raw else
                                                 Paths(Path(tmp), Path(tmp))))
@@ -377,12 +396,17 @@ def report(r: dict[str, Any], small: int, large: int, seconds: float, store: str
         ("contribution writes/s (HTTP)", r.get("writes"), "bare POST", r.get("bare_writes"),
          "writes/bare"),
         ("  the same", r.get("writes"), "raw ES saves/s", r.get("raw_saves"), "writes/raw saves"),
+        ("  server CPU us a write", r.get("write_cpu_us"), "bare POST", r.get("bare_write_cpu_us"),
+         "CPU write/bare"),
         ("16 writers, one case /s", one.get("rate"), "16 cases", spread.get("rate"),
          "one case/spread"),
         ("  p99 ms, one case", one.get("p99"), "16 cases", spread.get("p99"), ""),
         (f"reads/s @{small}", rs["rate"], "bare GET", b["rate"], "reads/bare small"),
         (f"  p50 ms @{small}", rs["p50"], "bare GET", b["p50"], ""),
         (f"  p99 ms @{small}", rs["p99"], "bare GET", b["p99"], ""),
+        (f"  server CPU us a read @{small}", rs["server_us"], "bare GET", b["server_us"],
+         "CPU read/bare"),
+        (f"  client CPU us a read @{small}", rs["client_us"], "bare GET", b["client_us"], ""),
         (f"reads/s @{large}", rl["rate"], "bare GET", b["rate"], "reads/bare large"),
         (f"  p50 ms @{large}", rl["p50"], "bare GET", b["p50"], ""),
         (f"  p99 ms @{large}", rl["p99"], f"p99 @{small}", rs["p99"], "p99 large/small"),
@@ -408,6 +432,17 @@ def report(r: dict[str, Any], small: int, large: int, seconds: float, store: str
         verdict = f"{TARGETS[key]} {'ok' if met[key] else 'MISS'}" if key in TARGETS else ""
         print(f"{name:30} {value:11.1f}  {base_name:14} {base:10.1f} {value / base:6.2f}  "
               f"{verdict}".rstrip())
+    # What the targets would need in CPU, from the CPU each request cost in this run.
+    for what, rate, base, cpu, target in (
+            ("reads", rs, b, rs.get("server_us"), "reads/bare small"),
+            ("writes", {"rate": r.get("writes")}, {"rate": r.get("bare_writes")},
+             r.get("write_cpu_us"), "writes/bare")):
+        if cpu is None or base["rate"] is None:
+            continue
+        wanted = float(TARGETS[target][2:]) * base["rate"]
+        print(f"{what}: the server used {rate['rate'] * cpu / 1e6:.2f} cores ({cpu:.0f} us a "
+              f"request); {TARGETS[target]} bare ({wanted:.0f}/s) would need "
+              f"{wanted * cpu / 1e6:.2f} cores for the server alone, on {os.cpu_count()}")
     if one:
         print(f"16 writers: 409 {one['409'] + spread['409']:.0f}, "
               f"5xx {one['5xx'] + spread['5xx']:.0f}; one case p99 {one['p99']:.0f} ms "

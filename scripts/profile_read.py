@@ -9,14 +9,13 @@ thread that is not idle (waits in the kernel such as fsync included)."""
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
 
-from bench import BARE_APP, THREADS, Child, found, hammer
+from bench import BARE_APP, THREADS, Child, cpu_seconds, found, hammer
 
 from roundtable.bootstrap import Paths
 
@@ -85,12 +84,6 @@ def main() -> None:
         report(raw.read_text(), rate, args.gil)
         if args.keep:
             Path(args.keep).write_text(raw.read_text())
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of a process so far (every thread)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def report(stacks: str, rate: dict[str, float], gil: bool) -> None:
