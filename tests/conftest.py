@@ -99,6 +99,24 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("backend", ["sqlite", "postgres"], scope="session")
 
 
+# The longest files first. With `--no-loadscope-reorder` (scripts/test), `--dist loadfile` hands
+# whole files to the workers in the order they were collected; by default it orders them by how
+# many tests they hold, and these property tests (95-196 s a file, 2 tests each) came last and
+# ran on alone while the other workers had nothing left to do.
+LONGEST_FIRST = (
+    "test_permitted_view_property.py", "test_action_audience_property.py",
+    "test_minutes_property.py", "test_schemathesis.py", "test_postgres_processes.py",
+    "test_rebuild.py", "test_backup.py", "test_browser.py", "test_signals_property.py",
+    "test_feedback_consent_property.py", "test_retention.py", "test_at_rest_postgres.py",
+    "test_rotation_while_serving.py", "test_demo_in_browser.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: place for place, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest as is
+
+
 @pytest.fixture(scope="session")
 def backend() -> str:
     """The store a test runs on: SQLite unless the suite runs on both."""
