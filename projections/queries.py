@@ -25,6 +25,7 @@ from projections.meetings_queries import MeetingQueries
 from projections.query_base import (
     _CASE_VISIBLE,
     _CONTRIBUTION_COLUMNS,
+    _CONTRIBUTION_NAMES,
     _NOT_EXPIRED,
     QueryBase,
     Row,
@@ -140,7 +141,8 @@ class CoreQueries(QueryBase):
     def contributions_for(self, person: PersonFacts, case_id: UUID, now: datetime) -> list[Row]:
         rows = self.db.execute(
             f"SELECT {_CONTRIBUTION_COLUMNS} FROM permitted p JOIN contributions c "
-            f"ON c.id=p.contribution_id WHERE p.person_id=? AND p.case_id=? AND {_NOT_EXPIRED} "
+            f"ON c.id=p.contribution_id {_CONTRIBUTION_NAMES} "
+            f"WHERE p.person_id=? AND p.case_id=? AND {_NOT_EXPIRED} "
             "ORDER BY p.added_at",
             (_us(now), str(person.id), str(case_id), _us(now)))
         return [_contribution(r) for r in rows]
@@ -150,7 +152,8 @@ class CoreQueries(QueryBase):
     ) -> Row | None:
         row = self.db.execute(
             f"SELECT {_CONTRIBUTION_COLUMNS} FROM permitted p JOIN contributions c "
-            f"ON c.id=p.contribution_id WHERE p.person_id=? AND p.contribution_id=? "
+            f"ON c.id=p.contribution_id {_CONTRIBUTION_NAMES} "
+            f"WHERE p.person_id=? AND p.contribution_id=? "
             f"AND {_NOT_EXPIRED}",
             (_us(now), str(person.id), str(contribution_id), _us(now))).fetchone()
         return _contribution(row) if row is not None else None

@@ -33,7 +33,12 @@ _NOT_EXPIRED = "(p.contributor=1 OR p.expires_us IS NULL OR p.expires_us >= ?)"
 _CONTRIBUTION_COLUMNS = (
     "c.id, c.case_id, c.contributor_id, c.owner_id, c.text, c.rule, c.created_at, "
     "c.added_at, c.rule_at, c.withdrawn_at, p.may_act, p.sees_owner, p.contributor, "
-    "p.expires_us, p.expires_us < ? AS expired"
+    "p.expires_us, p.expires_us < ? AS expired, u.name AS contributor_name, "
+    "o.name AS owner_name"
+)
+# The owner's and contributor's names for `_CONTRIBUTION_COLUMNS` (a contribution of `c`).
+_CONTRIBUTION_NAMES = (
+    "LEFT JOIN people u ON u.id=c.contributor_id LEFT JOIN organisations o ON o.id=c.owner_id"
 )
 _CASE_VISIBLE = (
     "(:confirmed=1 AND (:role='chair' OR (:role='member' AND c.status!='erased' AND EXISTS ("

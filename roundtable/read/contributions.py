@@ -44,8 +44,7 @@ class ContributionReads(ReadPath):
             "case_id": row["case_id"],
             "text": text,
             "tlp": rule["tlp"],
-            "owner": {"organisation_id": row["owner_id"], "person_id": row["contributor_id"]}
-            if sees_owner else None,
+            "owner": _owner(row) if sees_owner else None,
             "created_at": row["created_at"],
             "may_act": bool(row["may_act"]),
             "withdrawn": row["withdrawn_at"] is not None,
@@ -81,3 +80,10 @@ def _acting_reason(default: bool, rule_at: int) -> Reason:
 
 def _why(reasons: tuple[Reason, ...]) -> list[Json]:
     return [r.to_json() for r in reasons]
+
+
+def _owner(row: Row) -> Json:
+    """Who brought it, by name as well as by id (for those who may see the owner)."""
+    return {"organisation_id": row["owner_id"], "person_id": row["contributor_id"],
+            "organisation": {"id": row["owner_id"], "name": row["owner_name"]},
+            "person": {"id": row["contributor_id"], "name": row["contributor_name"]}}

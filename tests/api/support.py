@@ -39,6 +39,11 @@ def register(table: Table, organisation_id: str, role: str = "member") -> Person
     return Person(person_id, token, organisation_id)
 
 
+def owner_ids(owner: dict[str, Any] | None) -> dict[str, str] | None:
+    """A contribution's `owner` without the names beside the ids (None stays None)."""
+    return None if owner is None else {k: owner[k] for k in ("organisation_id", "person_id")}
+
+
 def head(table: Table) -> int:
     """The position of the last event in the store."""
     return int(table.built.services.ctx.app.recorder.max_notification_id() or 0)

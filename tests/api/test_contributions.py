@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.support import World, head, random_id
+from tests.api.support import World, head, owner_ids, random_id
 
 # --- bringing a contribution
 
@@ -21,15 +21,35 @@ def test_a_member_on_the_case_table_contributes_and_gets_id_and_position(world: 
     assert shown["case_id"] == world.case_id
     assert shown["text"] == "known to the police"
     assert shown["tlp"] == "GREEN"
-    assert shown["owner"] == {"organisation_id": world.police, "person_id": world.officer.id}
+    assert owner_ids(shown["owner"]) == {"organisation_id": world.police,
+                                         "person_id": world.officer.id}
     assert shown["created_at"]
     assert shown["may_act"] is True
+
+
+def test_the_owner_is_named_wherever_it_is_shown_and_nowhere_else(world: World) -> None:
+    """By name as well as by id, on the page of the case and on the contribution's own; an
+    anonymous contribution names no one to a reader who may not see its owner."""
+    named = world.contribute(world.officer, tlp="GREEN")
+    police = next(o for o in world.ok(world.get("/v1/organisations", world.chair))
+                  if o["id"] == world.police)
+    officer = world.ok(world.get("/v1/me", world.officer))
+    owner = {"organisation_id": world.police, "person_id": world.officer.id,
+             "organisation": {"id": world.police, "name": police["name"]},
+             "person": {"id": world.officer.id, "name": officer["name"]}}
+    assert world.shown(named, world.youth_worker)["owner"] == owner
+    (listed,) = [c for c in world.ok(world.get(
+        f"/v1/cases/{world.case_id}/contributions", world.teacher)) if c["id"] == named]
+    assert listed["owner"] == owner
+    hidden = world.contribute(world.officer, tlp="GREEN", anonymous=True)
+    assert world.shown(hidden, world.youth_worker)["owner"] is None
+    assert world.shown(hidden, world.colleague)["owner"] == owner
 
 
 def test_a_chair_contributes_to_any_case(world: World) -> None:
     other = world.table.case("Other Subject")
     contribution_id = world.contribute(world.chair, other, tlp="AMBER")
-    assert world.shown(contribution_id, world.chair)["owner"] == {
+    assert owner_ids(world.shown(contribution_id, world.chair)["owner"]) == {
         "organisation_id": world.prevention, "person_id": world.chair.id}
 
 

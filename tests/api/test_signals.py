@@ -8,7 +8,7 @@ from uuid import UUID
 
 import pytest
 
-from tests.api.support import Person, World, body_without, head, random_id
+from tests.api.support import Person, World, body_without, head, owner_ids, random_id
 
 CONCERN = "Y. shows the pupils beheading videos and says the march was only the start."
 
@@ -130,8 +130,8 @@ def test_accepting_opens_a_case_with_the_raising_organisation_and_its_concern(
         (contribution,) = world.ok(world.get(f"/v1/cases/{case_id}/contributions", reader))
         assert contribution["text"] == CONCERN
         assert contribution["tlp"] == "AMBER"
-        assert contribution["owner"] == {"organisation_id": world.youth,
-                                         "person_id": world.youth_worker.id}
+        assert owner_ids(contribution["owner"]) == {"organisation_id": world.youth,
+                                                    "person_id": world.youth_worker.id}
     assert world.get(f"/v1/cases/{case_id}", world.officer).status_code == 404
     shown = _signal(world, created["id"], world.youth_worker)
     assert shown["status"] == "accepted"
