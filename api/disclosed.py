@@ -54,9 +54,8 @@ async def disclosed(svc: Services, read: Callable[[Reads], T]) -> T:
     connections: the reads of concurrent requests no longer overlapped in SQLite and AES-GCM,
     which release the GIL.)"""
     handed = HandedOver(svc.disclosure_writer)
-    lane = asyncio.get_running_loop().run_in_executor(
+    answer = await asyncio.get_running_loop().run_in_executor(
         svc.read_lane, read, svc.reads.recording_to(handed))
-    answer = await lane
     await handed.durable()
     return answer
 

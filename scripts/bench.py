@@ -434,13 +434,13 @@ def report(r: dict[str, Any], small: int, large: int, seconds: float, store: str
               f"{verdict}".rstrip())
     # What the targets would need in CPU, from the CPU each request cost in this run.
     for what, rate, base, cpu, target in (
-            ("reads", rs, b, rs.get("server_us"), "reads/bare small"),
-            ("writes", {"rate": r.get("writes")}, {"rate": r.get("bare_writes")},
-             r.get("write_cpu_us"), "writes/bare")):
-        if cpu is None or base["rate"] is None:
+            ("reads", rs["rate"], b["rate"], rs.get("server_us"), "reads/bare small"),
+            ("writes", r.get("writes"), r.get("bare_writes"), r.get("write_cpu_us"),
+             "writes/bare")):
+        if rate is None or base is None or cpu is None:
             continue
-        wanted = float(TARGETS[target][2:]) * base["rate"]
-        print(f"{what}: the server used {rate['rate'] * cpu / 1e6:.2f} cores ({cpu:.0f} us a "
+        wanted = float(TARGETS[target][2:]) * base
+        print(f"{what}: the server used {rate * cpu / 1e6:.2f} cores ({cpu:.0f} us a "
               f"request); {TARGETS[target]} bare ({wanted:.0f}/s) would need "
               f"{wanted * cpu / 1e6:.2f} cores for the server alone, on {os.cpu_count()}")
     if one:
